@@ -1,0 +1,21 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoursesConfig(AppConfig):
+    name = "courses"
+    verbose_name = _("Courses")
+
+    def ready(self) -> None:
+        from . import signals
+        from .permission_policies import register_policies
+
+        register_policies()
+
+        # Permissions exist only once migrate has run every app's post_migrate;
+        # the roles (groups and what they may do) are brought up to date after
+        # the last one.
+        with_models = [a for a in apps.get_app_configs() if a.models_module]
+        last_app = with_models[-1]  # only apps with models get the signal
+        post_migrate.connect(signals.roles_after_migrate, sender=last_app)

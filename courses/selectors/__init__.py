@@ -1,0 +1,34 @@
+from .catalogue import course_detail, course_search, track_cards, track_detail
+from .cohorts import cohort_state, cohorts_with_seats, next_window_change
+from .enrollment import (
+    enrollment_of_user,
+    enrollments_of_user_in,
+    my_learning,
+    with_waitlist_position,
+)
+from .permissions import (
+    cohorts_manageable_by,
+    enrollments_manageable_by,
+    institutions_of,
+    invitations_manageable_by,
+    user_can_manage_cohort,
+)
+
+__all__ = [
+    "cohort_state",
+    "cohorts_manageable_by",
+    "cohorts_with_seats",
+    "course_detail",
+    "course_search",
+    "enrollment_of_user",
+    "enrollments_manageable_by",
+    "enrollments_of_user_in",
+    "institutions_of",
+    "invitations_manageable_by",
+    "my_learning",
+    "next_window_change",
+    "track_cards",
+    "track_detail",
+    "user_can_manage_cohort",
+    "with_waitlist_position",
+]

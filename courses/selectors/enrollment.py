@@ -1,0 +1,69 @@
+"""Reads of enrolments: a person's own, and waitlist positions."""
+
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from courses.models import Cohort, Enrollment
+
+Status = Enrollment.Status
+
+
+def with_waitlist_position(queryset: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    """Annotate ``waitlist_position`` (1 = next to get a seat; None if not waiting)."""
+    ahead = (
+        Enrollment.objects.filter(cohort=OuterRef("cohort"), status=Status.WAITLISTED)
+        .filter(
+            Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+            | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    position = Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
+    return queryset.annotate(
+        waitlist_position=Case(
+            When(status=Status.WAITLISTED, then=position),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
+def enrollments_of_user_in(*, user, cohorts: list[Cohort]) -> dict[int, Enrollment]:
+    """The user's enrolments in ``cohorts``, keyed by cohort id."""
+    if not user.is_authenticated or not cohorts:
+        return {}
+    mine = with_waitlist_position(
+        Enrollment.objects.filter(user=user, cohort__in=[c.pk for c in cohorts])
+    )
+    return {enrollment.cohort_id: enrollment for enrollment in mine}
+
+
+def my_learning(*, user) -> list[Enrollment]:
+    """Everything ``user`` applied to or joined, newest cohorts first."""
+    return list(
+        with_waitlist_position(Enrollment.objects.filter(user=user))
+        .select_related("cohort", "cohort__course", "cohort__institution")
+        .order_by("-cohort__starts_on", "-pk")
+    )
+
+
+def enrollment_of_user(*, user, enrollment_id: int) -> Enrollment | None:
+    """``user``'s own enrolment with that id; None for anyone else's."""
+    return (
+        Enrollment.objects.select_related("cohort")
+        .filter(pk=enrollment_id, user=user)
+        .first()
+    )

@@ -1,0 +1,7 @@
+class ServiceError(Exception):
+    """A rule refused the action; ``message`` is for the person who asked."""
+
+    def __init__(self, message: str, *, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "courses"
+urlpatterns = [
+    path("learning/", views.my_learning, name="my_learning"),
+    path("search/", views.course_search, name="search"),
+    path("cohorts/<int:cohort_id>/enroll/", views.cohort_enroll, name="enroll"),
+    path("cohorts/<int:cohort_id>/apply/", views.cohort_apply, name="apply"),
+    path(
+        "enrollments/<int:enrollment_id>/withdraw/",
+        views.enrollment_withdraw,
+        name="withdraw",
+    ),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+]

@@ -1,0 +1,210 @@
+"""Learner-facing views: enrol, apply, withdraw, invitations, My learning, search.
+
+Thin: each parses the request, calls one service or selector and renders or
+redirects. Catalogue pages themselves are Wagtail pages (``models/pages.py``).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import Locale
+from wagtail.views import serve
+
+from courses import selectors, services
+from courses.forms import ApplicationForm, CourseSearchForm
+from courses.models import Cohort, Enrollment, Invitation, TrackPage
+from courses.services.catalogue_cache import catalogue_version, seconds_until
+
+Status = Enrollment.Status
+
+
+def _back(request: HttpRequest, cohort: Cohort) -> str:
+    target = request.POST.get("next") or request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return cohort.course.localized.url or "/"
+
+
+def _outcome_message(outcome: services.EnrollmentOutcome) -> str:
+    enrollment = outcome.enrollment
+    course = enrollment.cohort.course.localized.title
+    if not outcome.changed:
+        return _("You already have a place in this cohort (%(status)s).") % {
+            "status": enrollment.get_status_display()
+        }
+    if enrollment.status == Status.ENROLLED:
+        return _("You are enrolled in %(course)s.") % {"course": course}
+    if enrollment.status == Status.WAITLISTED:
+        return _(
+            "%(course)s is full: you are on the waitlist. We will email you when "
+            "a seat frees up."
+        ) % {"course": course}
+    return _("Your application to %(course)s was sent.") % {"course": course}
+
+
+def _report(request: HttpRequest, call, **kwargs) -> bool:
+    try:
+        outcome = call(**kwargs)
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+        return False
+    level = messages.SUCCESS if outcome.changed else messages.INFO
+    messages.add_message(request, level, _outcome_message(outcome))
+    return True
+
+
+@require_POST
+@login_required
+def cohort_enroll(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """Enrol in an open cohort (or join its waitlist). POST only."""
+    cohort = get_object_or_404(Cohort, pk=cohort_id)
+    _report(request, services.enrollment_create, user=request.user, cohort=cohort)
+    return redirect(_back(request, cohort))
+
+
+@login_required
+def cohort_apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """Apply to a cohort that admits by approval.
+
+    Template: ``courses/cohort_apply.html``; context: ``cohort``, ``course``, ``form``.
+    """
+    cohort = get_object_or_404(Cohort.objects.select_related("course"), pk=cohort_id)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        motivation = form.cleaned_data["motivation"]
+        if _report(
+            request,
+            services.enrollment_apply,
+            user=request.user,
+            cohort=cohort,
+            motivation=motivation,
+        ):
+            return redirect("courses:my_learning")
+    context = {"cohort": cohort, "course": cohort.course.localized, "form": form}
+    return render(request, "courses/cohort_apply.html", context)
+
+
+@require_POST
+@login_required
+def enrollment_withdraw(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    """Withdraw one's own application, waitlist place or enrolment. POST only."""
+    enrollment = selectors.enrollment_of_user(
+        user=request.user, enrollment_id=enrollment_id
+    )
+    if enrollment is None:
+        raise Http404
+    try:
+        outcome = services.enrollment_withdraw(
+            enrollment=enrollment, actor=request.user
+        )
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        if outcome.changed:
+            messages.success(
+                request,
+                _("You withdrew from %(cohort)s.")
+                % {"cohort": enrollment.cohort.course.localized.title},
+            )
+    return redirect("courses:my_learning")
+
+
+@login_required
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Show an invitation and accept it on POST.
+
+    Template: ``courses/invitation.html``; context: ``invitation``, ``course``.
+    """
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("cohort", "cohort__course"), token=token
+    )
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except services.ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Welcome! You accepted the invitation."))
+            return redirect("courses:my_learning")
+    context = {"invitation": invitation, "course": invitation.cohort.course.localized}
+    return render(request, "courses/invitation.html", context)
+
+
+@login_required
+def my_learning(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's cohorts with status and next steps.
+
+    Template: ``courses/my_learning.html``; context: ``enrollments``.
+    """
+    enrollments = selectors.my_learning(user=request.user)
+    return render(request, "courses/my_learning.html", {"enrollments": enrollments})
+
+
+def course_search(request: HttpRequest) -> HttpResponse:
+    """Search courses and filter by track, level, format, language, open now.
+
+    Template: ``courses/course_search.html``; context: ``form``, ``results``.
+    """
+    locale = Locale.get_active()
+    tracks = list(TrackPage.objects.live().filter(locale=locale).order_by("path"))
+    form = CourseSearchForm(request.GET or None, tracks=tracks)
+    results = None
+    if form.is_valid():
+        data = form.cleaned_data
+        results = selectors.course_search(
+            locale=locale,
+            query=data["q"],
+            track=form.tracks.get(data["track"]),
+            level=data["level"],
+            format=data["format"],
+            language=data["language"],
+            open_only=data["open_only"],
+        )
+    return render(
+        request, "courses/course_search.html", {"form": form, "results": results}
+    )
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    return (
+        request.method == "GET"
+        and not request.GET
+        and not request.user.is_authenticated
+        and "messages" not in request.COOKIES
+        and not request.session.get("_messages")
+    )
+
+
+def catalogue_page(request: HttpRequest, path: str) -> HttpResponse:
+    """Wagtail's page view, cached for anonymous visitors (see catalogue_cache)."""
+    if not _cacheable(request):
+        return serve(request, path)
+    key = ":".join(
+        [
+            "catalogue",
+            str(catalogue_version()),
+            request.get_host(),
+            get_language(),
+            path,
+        ]
+    )
+    response = cache.get(key)
+    if response is None:
+        response = serve(request, path)
+        if hasattr(response, "render"):
+            response = response.render()
+        if response.status_code == 200 and not request.META.get(
+            "CSRF_COOKIE_NEEDS_UPDATE"
+        ):
+            ttl = seconds_until(selectors.next_window_change())
+            if ttl:
+                cache.set(key, response, ttl)
+    return response

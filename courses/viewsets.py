@@ -1,0 +1,213 @@
+"""Wagtail admin for the plain models: cohorts, rosters, invitations, targets."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from courses import selectors, services
+from courses.admin_forms import CohortForm, InvitationForm
+from courses.models import (
+    Cohort,
+    Enrollment,
+    Institution,
+    Invitation,
+    TalentProgramme,
+    TalentTarget,
+)
+
+
+class ScopedIndexView(generic.IndexView):
+    """Lists only what the permission policy lets this user act on."""
+
+    def get_base_queryset(self):
+        return self.permission_policy.instances_user_has_any_permission_for(
+            self.request.user, ["view", "change"]
+        )
+
+
+class ScopedObjectMixin:
+    def get_queryset(self):
+        return self.permission_policy.instances_user_has_any_permission_for(
+            self.request.user, ["view", "change"]
+        )
+
+
+class CohortCreateView(generic.CreateView):
+    def save_instance(self):
+        return services.cohort_save(
+            cohort=self.form.save(commit=False),
+            instructors=self.form.cleaned_data["instructors"],
+        )
+
+
+class CohortEditView(ScopedObjectMixin, generic.EditView):
+    def save_instance(self):
+        return services.cohort_save(
+            cohort=self.form.save(commit=False),
+            instructors=self.form.cleaned_data["instructors"],
+        )
+
+
+class CohortIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return selectors.cohorts_with_seats(super().get_base_queryset()).select_related(
+            "course", "institution"
+        )
+
+
+class CohortViewSet(ModelViewSet):
+    model = Cohort
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                ["course", "code", "title", "institution", "location"],
+                heading=_("Course"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel(["starts_on", "ends_on"]),
+                    FieldRowPanel(["enrollment_opens_at", "enrollment_closes_at"]),
+                ],
+                heading=_("Dates"),
+            ),
+            MultiFieldPanel(["seats", "mode", "is_cancelled"], heading=_("Enrolment")),
+            FieldPanel("instructors"),
+        ],
+        base_form_class=CohortForm,
+    )
+    icon = "group"
+    menu_label = _("Cohorts")
+    index_view_class = CohortIndexView
+    add_view_class = CohortCreateView
+    edit_view_class = CohortEditView
+    delete_view_class = type(
+        "CohortDeleteView", (ScopedObjectMixin, generic.DeleteView), {}
+    )
+    copy_view_enabled = False
+    list_display = ["__str__", "course", "institution", "starts_on", "seats", "mode"]
+    list_filter = ["institution", "mode", "is_cancelled"]
+    search_fields = ["code", "title", "lab_course_id"]
+    list_export = [
+        "lab_course_id",
+        "course",
+        "institution",
+        "starts_on",
+        "ends_on",
+        "seats",
+        "mode",
+    ]
+
+
+class EnrollmentIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return selectors.with_waitlist_position(
+            super().get_base_queryset()
+        ).select_related("user", "cohort", "cohort__course")
+
+
+class EnrollmentViewSet(SnippetViewSet):
+    """The roster: every enrolment of the cohorts one manages."""
+
+    model = Enrollment
+    icon = "user"
+    menu_label = _("Rosters")
+    index_view_class = EnrollmentIndexView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["user", "cohort", "status", "waitlist_position", "created_at"]
+    list_filter = ["status", "cohort"]
+    search_fields = ["user__full_name", "user__email", "user__affiliation"]
+    list_export = [
+        "user.full_name",
+        "user.email",
+        "user.affiliation",
+        "cohort.lab_course_id",
+        "status",
+        "waitlist_position",
+        "motivation",
+        "created_at",
+        "updated_at",
+    ]
+    export_headings = {
+        "user.full_name": _("Name"),
+        "user.email": _("Email"),
+        "user.affiliation": _("Affiliation"),
+        "cohort.lab_course_id": _("Cohort"),
+        "waitlist_position": _("Waitlist position"),
+    }
+    inspect_view_fields = ["user", "cohort", "status", "motivation", "created_at"]
+
+
+class InvitationCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.invitation_create(
+            cohort=data["cohort"],
+            email=data["email"],
+            invited_by=self.request.user,
+            message=data["message"],
+        )
+
+
+class InvitationViewSet(ModelViewSet):
+    model = Invitation
+    edit_handler = ObjectList(
+        ["cohort", "email", "message"], base_form_class=InvitationForm
+    )
+    icon = "mail"
+    menu_label = _("Invitations")
+    index_view_class = ScopedIndexView
+    add_view_class = InvitationCreateView
+    delete_view_class = type(
+        "InvitationDeleteView", (ScopedObjectMixin, generic.DeleteView), {}
+    )
+    copy_view_enabled = False
+    list_display = ["email", "cohort", "created_at", "accepted_at"]
+    list_filter = ["cohort"]
+    search_fields = ["email"]
+
+
+class InstitutionViewSet(ModelViewSet):
+    model = Institution
+    icon = "site"
+    menu_label = _("Institutions")
+    form_fields = ["code", "name", "name_en", "staff"]
+    list_display = ["name", "name_en", "code"]
+    search_fields = ["name", "name_en", "code"]
+    copy_view_enabled = False
+
+
+class TalentProgrammeViewSet(ModelViewSet):
+    model = TalentProgramme
+    icon = "pick"
+    menu_label = _("Talent programme")
+    form_fields = ["name", "total_target", "start_year", "end_year"]
+    list_display = ["name", "total_target", "start_year", "end_year"]
+    copy_view_enabled = False
+
+
+class TalentTargetViewSet(ModelViewSet):
+    model = TalentTarget
+    icon = "order"
+    menu_label = _("Talent targets")
+    form_fields = ["programme", "track", "year", "target"]
+    list_display = ["track", "year", "target", "programme"]
+    list_filter = ["year", "track"]
+    list_export = ["programme", "track", "year", "target"]
+    copy_view_enabled = False
+
+
+class LearningGroup(ModelViewSetGroup):
+    menu_label = _("Learning")
+    menu_icon = "group"
+    menu_order = 200
+    items = (CohortViewSet, InvitationViewSet)
+
+
+class PipelineGroup(ModelViewSetGroup):
+    menu_label = _("Pipeline")
+    menu_icon = "pick"
+    menu_order = 210
+    items = (InstitutionViewSet, TalentProgrammeViewSet, TalentTargetViewSet)

@@ -1,0 +1,13 @@
+"""Development and the embedded default: DEBUG on, keys generated into DATA_DIR."""
+
+from lms.secrets import read_or_create_secret
+
+from .base import *  # noqa: F403
+from .base import DATA_DIR, env_bool
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = SECRET_KEY or read_or_create_secret(DATA_DIR / "secret_key")  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

@@ -1,0 +1,130 @@
+"""Shared fixtures.
+
+- ``catalogue``: the site root CataloguePage (Korean) with an English translation
+  locale available; ``track`` and ``course`` under it (published).
+- ``cohort_factory``: ``cohort_factory(**fields)`` makes a cohort of ``course``.
+- ``user_factory``: ``user_factory(**fields)`` makes a person with a verified email.
+- ``learner``, ``other_learner``: two people without roles.
+- ``instructor``: in the Instructors group (not yet teaching any cohort).
+- ``staff_member``: in the Programme staff group, staff of ``institution``.
+- ``admin_user``: a superuser.
+- ``institution``: the institution ``cohort_factory`` uses by default.
+- ``client_for``: ``client_for(user)`` returns a Django test client signed in as user.
+- ``mailoutbox``: pytest-django's list of sent mail.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.test import Client
+from wagtail.models import Locale, Page, Site
+
+from courses.services.roles import INSTRUCTORS, PROGRAMME_STAFF, roles_ensure
+from tests.factories import (
+    CataloguePageFactory,
+    CohortFactory,
+    CoursePageFactory,
+    InstitutionFactory,
+    TrackPageFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def english(db):
+    return Locale.objects.get_or_create(language_code="en")[0]
+
+
+@pytest.fixture
+def catalogue(db, english):
+    root = Page.get_first_root_node()
+    catalogue = CataloguePageFactory(parent=root, slug="catalogue")
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = catalogue
+    site.save()
+    Page.objects.filter(depth=2).exclude(pk=catalogue.pk).delete()
+    return catalogue
+
+
+@pytest.fixture
+def track(catalogue):
+    return TrackPageFactory(parent=catalogue, code="vocational", slug="vocational")
+
+
+@pytest.fixture
+def course(track):
+    return CoursePageFactory(parent=track, code="ml-basics", slug="ml-basics")
+
+
+@pytest.fixture
+def institution(db):
+    return InstitutionFactory(code="ai-academy")
+
+
+@pytest.fixture
+def cohort_factory(course, institution):
+    def make(**fields):
+        fields.setdefault("course", course)
+        fields.setdefault("institution", institution)
+        return CohortFactory(**fields)
+
+    return make
+
+
+@pytest.fixture
+def user_factory(db):
+    return UserFactory
+
+
+@pytest.fixture
+def learner(user_factory):
+    return user_factory(username="learner-a", email="learner-a@example.org")
+
+
+@pytest.fixture
+def other_learner(user_factory):
+    return user_factory(username="learner-b", email="learner-b@example.org")
+
+
+@pytest.fixture
+def roles(db):
+    return roles_ensure()
+
+
+@pytest.fixture
+def instructor(user_factory, roles):
+    user = user_factory(username="teacher", email="teacher@example.org")
+    user.groups.add(Group.objects.get(name=INSTRUCTORS))
+    return user
+
+
+@pytest.fixture
+def staff_member(user_factory, roles, institution):
+    user = user_factory(username="staffer", email="staffer@example.org")
+    user.groups.add(Group.objects.get(name=PROGRAMME_STAFF))
+    institution.staff.add(user)
+    return user
+
+
+@pytest.fixture
+def admin_user(user_factory):
+    return user_factory(
+        username="boss", email="boss@example.org", is_superuser=True, is_staff=True
+    )
+
+
+@pytest.fixture
+def client_for(db):
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
