@@ -9,7 +9,10 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from lms.dotenv import load_dotenv
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+load_dotenv(BASE_DIR / ".env")
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -75,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: answers current anonymous catalogue pages before URL resolution.
+    "courses.page_cache.CataloguePageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -118,7 +123,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lms.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "lms"),
         }
@@ -180,9 +185,11 @@ MFA_TOTP_ISSUER = "Talent Pipeline LMS"
 # Mail: console in development, SMTP in production (MAILER=smtp and SMTP_*).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-MAILER = os.environ.get("MAILER", "console")
-MAILERS = {
-    "default": {
+
+
+def mailers(kind: str) -> dict:
+    """The MAILERS setting for MAILER=console|file|smtp (SMTP_* configure smtp)."""
+    backends = {
         "console": {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
         "file": {
             "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
@@ -198,8 +205,11 @@ MAILERS = {
                 "use_tls": env_bool("SMTP_TLS", True),
             },
         },
-    }[MAILER]
-}
+    }
+    return {"default": backends[kind]}
+
+
+MAILERS = mailers(os.environ.get("MAILER", "console"))
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", "한국어"), ("en", "English")]

@@ -1,9 +1,11 @@
 """Production: refuses to start without a secret key; HTTPS everywhere."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool
+from .base import SECRET_KEY, env_bool, mailers
 
 if not SECRET_KEY or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured(
@@ -12,6 +14,7 @@ if not SECRET_KEY or len(SECRET_KEY) < 32:
     )
 
 DEBUG = False
+MAILERS = mailers(os.environ.get("MAILER", "smtp"))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True

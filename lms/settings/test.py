@@ -19,8 +19,19 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-if not os.environ.get("REDIS_URL"):
+if os.environ.get("REDIS_URL"):
+    # Tests clear the cache (FLUSHDB): keep them in a database of their own.
+    CACHES["default"]["LOCATION"] = (  # noqa: F405
+        os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/15"
+    )
+else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: concurrency tests and the live server share it.
+    # One file per test process, so parallel runs never share one.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / "data" / f"test-{os.getpid()}.sqlite3")
+    }
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = BASE_DIR / "data" / "test-media"
 ACCOUNT_RATE_LIMITS = False

@@ -1,0 +1,122 @@
+"""Start the whole system on the embedded default: `make run`.
+
+Prepares the database and demo data, then runs the LMS (gunicorn), the task worker
+and, when configured, JupyterHub with its proxy; prints where each listens. Ctrl-C
+stops everything; if one process dies, the others are stopped too.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+HOST = os.environ.get("LMS_HOST", "127.0.0.1")
+PORT = os.environ.get("LMS_PORT", "8000")
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
+    env.setdefault("SITE_URL", f"http://{HOST}:{PORT}")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def services(env: dict[str, str]) -> dict[str, list[str]]:
+    workers = os.environ.get("LMS_WEB_WORKERS", "3")
+    return {
+        "web": [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "lms.wsgi",
+            f"--bind={HOST}:{PORT}",
+            f"--workers={workers}",
+            "--threads=4",
+            "--access-logfile=-",
+            "--graceful-timeout=5",
+            "--no-control-socket",
+        ],
+        "worker": [PYTHON, "manage.py", "db_worker", "--no-reload"],
+    }
+
+
+def pipe(name: str, stream) -> None:
+    for line in iter(stream.readline, ""):
+        sys.stdout.write(f"{name:>7} | {line}")
+    stream.close()
+
+
+def start(commands: dict[str, list[str]], env: dict[str, str]) -> dict:
+    processes = {}
+    for name, command in commands.items():
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        threading.Thread(target=pipe, args=(name, process.stdout), daemon=True).start()
+        processes[name] = process
+    return processes
+
+
+def stop(processes: dict) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for process in processes.values():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def banner(env: dict[str, str]) -> None:
+    url = env["SITE_URL"]
+    print(
+        "\n"
+        f"  Talent Pipeline LMS   {url}/        (English: {url}/en/)\n"
+        f"  Wagtail admin         {url}/admin/\n"
+        "  Mail is printed here (console mailer); the task worker sends it.\n"
+        "  Stop everything with Ctrl-C.\n",
+        flush=True,
+    )
+
+
+def interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    env = environment()
+    manage("migrate", "--noinput", "-v", "0", env=env)
+    manage("seed_demo", env=env)
+    processes = start(services(env), env)
+    banner(env)
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        while all(p.poll() is None for p in processes.values()):
+            time.sleep(0.5)
+        dead = [name for name, p in processes.items() if p.poll() is not None]
+        print(f"Stopped because {', '.join(dead)} exited.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop(processes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
