@@ -2,11 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import selectors, services
+from courses.admin_filters import EnrollmentFilterSet, InvitationFilterSet
 from courses.admin_forms import CohortForm, InvitationForm
 from courses.models import (
     Cohort,
@@ -28,10 +32,34 @@ class ScopedIndexView(generic.IndexView):
 
 
 class ScopedObjectMixin:
-    def get_queryset(self):
+    """Object views find objects only within the user's scope (404 otherwise)."""
+
+    def _scope(self):
         return self.permission_policy.instances_user_has_any_permission_for(
             self.request.user, ["view", "change"]
         )
+
+    def get_queryset(self):  # edit view (SingleObjectMixin)
+        return self._scope()
+
+    def get_base_object_queryset(self):  # history, usage, inspect, delete
+        return self._scope()
+
+
+def scoped(view_class):
+    return type(f"Scoped{view_class.__name__}", (ScopedObjectMixin, view_class), {})
+
+
+class ScopedViews:
+    """Viewset attributes: every object view limited to the user's cohorts."""
+
+    index_view_class = ScopedIndexView
+    edit_view_class = scoped(generic.EditView)
+    delete_view_class = scoped(generic.DeleteView)
+    history_view_class = scoped(history.HistoryView)
+    usage_view_class = scoped(usage.UsageView)
+    inspect_view_class = scoped(generic.InspectView)
+    copy_view_enabled = False
 
 
 class CohortCreateView(generic.CreateView):
@@ -57,7 +85,7 @@ class CohortIndexView(ScopedIndexView):
         )
 
 
-class CohortViewSet(ModelViewSet):
+class CohortViewSet(ScopedViews, ModelViewSet):
     model = Cohort
     edit_handler = ObjectList(
         [
@@ -82,10 +110,6 @@ class CohortViewSet(ModelViewSet):
     index_view_class = CohortIndexView
     add_view_class = CohortCreateView
     edit_view_class = CohortEditView
-    delete_view_class = type(
-        "CohortDeleteView", (ScopedObjectMixin, generic.DeleteView), {}
-    )
-    copy_view_enabled = False
     list_display = ["__str__", "course", "institution", "starts_on", "seats", "mode"]
     list_filter = ["institution", "mode", "is_cancelled"]
     search_fields = ["code", "title", "lab_course_id"]
@@ -114,10 +138,19 @@ class EnrollmentViewSet(SnippetViewSet):
     icon = "user"
     menu_label = _("Rosters")
     index_view_class = EnrollmentIndexView
+    history_view_class = scoped(snippet_views.HistoryView)
+    usage_view_class = scoped(snippet_views.UsageView)
+    inspect_view_class = scoped(snippet_views.InspectView)
     inspect_view_enabled = True
     copy_view_enabled = False
-    list_display = ["user", "cohort", "status", "waitlist_position", "created_at"]
-    list_filter = ["status", "cohort"]
+    list_display = [
+        "user",
+        "cohort",
+        "status",
+        Column("waitlist_position", label=_("Waitlist position")),
+        "created_at",
+    ]
+    filterset_class = EnrollmentFilterSet
     search_fields = ["user__full_name", "user__email", "user__affiliation"]
     list_export = [
         "user.full_name",
@@ -151,21 +184,16 @@ class InvitationCreateView(generic.CreateView):
         )
 
 
-class InvitationViewSet(ModelViewSet):
+class InvitationViewSet(ScopedViews, ModelViewSet):
     model = Invitation
     edit_handler = ObjectList(
         ["cohort", "email", "message"], base_form_class=InvitationForm
     )
     icon = "mail"
     menu_label = _("Invitations")
-    index_view_class = ScopedIndexView
     add_view_class = InvitationCreateView
-    delete_view_class = type(
-        "InvitationDeleteView", (ScopedObjectMixin, generic.DeleteView), {}
-    )
-    copy_view_enabled = False
     list_display = ["email", "cohort", "created_at", "accepted_at"]
-    list_filter = ["cohort"]
+    filterset_class = InvitationFilterSet
     search_fields = ["email"]
 
 

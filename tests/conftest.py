@@ -2,6 +2,9 @@
 
 - ``catalogue``: the site root CataloguePage (Korean) with an English translation
   locale available; ``track`` and ``course`` under it (published).
+- ``english_course``: the English translation of ``course`` (published, /en/...).
+- ``english_ui``: activates English, so ``reverse()`` gives /en/ URLs and views
+  answer in English (the default interface language is Korean).
 - ``cohort_factory``: ``cohort_factory(**fields)`` makes a cohort of ``course``.
 - ``user_factory``: ``user_factory(**fields)`` makes a person with a verified email.
 - ``learner``, ``other_learner``: two people without roles.
@@ -17,6 +20,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
 from courses.services.roles import INSTRUCTORS, PROGRAMME_STAFF, roles_ensure
@@ -61,6 +65,20 @@ def track(catalogue):
 @pytest.fixture
 def course(track):
     return CoursePageFactory(parent=track, code="ml-basics", slug="ml-basics")
+
+
+@pytest.fixture
+def english_course(course, english):
+    translated = course.copy_for_translation(english, copy_parents=True)
+    translated.title = f"{course.title} (English)"
+    translated.save_revision().publish()
+    return translated
+
+
+@pytest.fixture
+def english_ui():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

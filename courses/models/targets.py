@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -64,3 +65,13 @@ class TalentTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.track} {self.year}: {self.target}"
+
+    def clean(self) -> None:
+        programme = self.programme if self.programme_id else None
+        if programme and not programme.start_year <= self.year <= programme.end_year:
+            raise ValidationError(
+                {
+                    "year": _("The programme runs from %(start)d to %(end)d.")
+                    % {"start": programme.start_year, "end": programme.end_year}
+                }
+            )

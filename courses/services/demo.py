@@ -216,8 +216,7 @@ def _cohorts(course, institution, spec, people, today) -> None:
         cohort = Cohort(
             course=course,
             institution=institution,
-            code=f"{start.year}-{label}",
-            title=f"{start.year} · {label}",
+            code=f"{start:%Y-%m}",
             starts_on=start,
             ends_on=start + dt.timedelta(days=length),
             enrollment_opens_at=now + dt.timedelta(days=opens),
