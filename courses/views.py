@@ -6,20 +6,18 @@ redirects. Catalogue pages themselves are Wagtail pages (``models/pages.py``).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Locale
 from wagtail.views import serve
 
-from courses import selectors, services
+from courses import page_cache, selectors, services
 from courses.forms import ApplicationForm, CourseSearchForm
 from courses.models import Cohort, Enrollment, Invitation, TrackPage
-from courses.services.catalogue_cache import catalogue_version, seconds_until
 
 Status = Enrollment.Status
 
@@ -173,38 +171,18 @@ def course_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cacheable(request: HttpRequest) -> bool:
-    return (
-        request.method == "GET"
-        and not request.GET
-        and not request.user.is_authenticated
-        and "messages" not in request.COOKIES
-        and not request.session.get("_messages")
-    )
-
-
 def catalogue_page(request: HttpRequest, path: str) -> HttpResponse:
-    """Wagtail's page view, cached for anonymous visitors (see catalogue_cache)."""
-    if not _cacheable(request):
+    """Wagtail's page view, cached for anonymous visitors (see ``page_cache``)."""
+    if not page_cache.cacheable(request):
         return serve(request, path)
-    key = ":".join(
-        [
-            "catalogue",
-            str(catalogue_version()),
-            request.get_host(),
-            get_language(),
-            path,
-        ]
-    )
-    response = cache.get(key)
+    key = page_cache.page_key(request)
+    response = page_cache.page_get(key)
     if response is None:
+        # Expire at the first window change after the moment the page shows.
+        now = timezone.now()
         response = serve(request, path)
         if hasattr(response, "render"):
             response = response.render()
-        if response.status_code == 200 and not request.META.get(
-            "CSRF_COOKIE_NEEDS_UPDATE"
-        ):
-            ttl = seconds_until(selectors.next_window_change())
-            if ttl:
-                cache.set(key, response, ttl)
+        if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            page_cache.page_put(key, response, until=selectors.next_window_change(now))
     return response

@@ -7,6 +7,7 @@ they were rendered at, so none is served after a change. Time also changes pages
 """
 
 import datetime as dt
+import secrets
 
 from django.core.cache import cache
 from django.db import transaction
@@ -19,8 +20,10 @@ MAX_AGE = 600
 def catalogue_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
-        # A fresh start (or an evicted key) must not reuse pages of an older run.
-        version = int(timezone.now().timestamp() * 1000)
+        # A fresh start (or an evicted key) must not reuse pages of an older run,
+        # in the cache or in a server process's memory: start from a random
+        # number, which no earlier run reaches by counting up.
+        version = secrets.randbits(62)
         cache.add(VERSION_KEY, version, timeout=None)
         version = cache.get(VERSION_KEY, version)
     return version

@@ -1,0 +1,1 @@
+"""Benchmarks that print ratios; run each as ``.venv/bin/python bench/<name>.py``."""

@@ -1,0 +1,39 @@
+"""The Redis cache backend (lms.cache): Django's, with one client per thread."""
+
+import os
+
+import pytest
+import redis
+
+from lms.cache import RedisCache
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="needs Redis: REDIS_URL=redis://…"
+)
+
+
+@pytest.fixture
+def redis_cache():
+    cache = RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "test-lms-cache"})
+    yield cache
+    cache.delete_many(["version", "page", "missing"])
+
+
+def test_it_behaves_as_django_redis_cache(redis_cache):
+    redis_cache.set("version", 41, None)
+    redis_cache.incr("version")
+    redis_cache.set("page", {"body": b"<html>"}, 60)
+
+    assert redis_cache.get("version") == 42
+    assert redis_cache.get("page") == {"body": b"<html>"}
+    assert redis_cache.get("missing", "default") == "default"
+    assert redis_cache.get_many(["version", "missing"]) == {"version": 42}
+
+
+def test_a_dropped_connection_is_reopened(redis_cache):
+    redis_cache.set("version", 7, None)
+    connection_id = redis_cache._cache.get_client().client_id()
+    with redis.Redis.from_url(os.environ["REDIS_URL"]) as admin:
+        admin.client_kill_filter(_id=connection_id)  # as on a Redis restart
+
+    assert redis_cache.get("version") == 7
