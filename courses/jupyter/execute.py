@@ -1,0 +1,178 @@
+"""nbgrader's Execute step, run in a sandboxed kernel with a per-notebook limit.
+
+nbgrader's own ``Execute`` bounds each cell (``timeout``) but not the notebook:
+N looping cells cost N x timeout. Here every cell gets at most what is left of
+the notebook's budget, cells past it are not run, and a watchdog kills the
+kernel's namespace if the kernel stops answering. A cell that is not run gets an
+error output, so nbgrader scores its tests 0 instead of counting them as passed.
+"""
+
+import math
+import shutil
+import threading
+from pathlib import Path
+from time import monotonic
+
+from nbclient.exceptions import DeadKernelError
+from nbformat import NotebookNode
+from nbgrader.preprocessors import Execute
+from nbgrader.utils import is_grade
+from traitlets import Any, Integer
+
+# Seconds past the notebook limit before the watchdog kills the kernel: nbclient
+# interrupts a cell at its timeout and then waits a few seconds for output.
+WATCHDOG_GRACE = 10
+MAX_ERROR_CHARS = 2000
+
+TIME_LIMIT = "Not run: the notebook used up its time limit of {} s."
+KERNEL_DIED = "Not run: the kernel died (the code exited, crashed or was killed)."
+KERNEL_STUCK = "Not run: the kernel stopped responding (it ignored an interrupt)."
+OUTPUT_TRUNCATED = "\n[Output truncated: more than {} bytes in this notebook.]\n"
+
+
+class SandboxedExecute(Execute):
+    kernel_source = Any(help="Callable returning a started SandboxKernelManager.").tag(
+        config=True
+    )
+    notebook_timeout = Integer(
+        300, help="Wall-clock seconds for a whole notebook."
+    ).tag(config=True)
+    output_limit = Integer(2 * 1024 * 1024, help="Output bytes kept per notebook.").tag(
+        config=True
+    )
+    # A function, not a list: traitlets deep-copies config values, functions too
+    # but as themselves.
+    report = Any(help="Called as report(notebook, problem) for each problem.").tag(
+        config=True
+    )
+
+    def preprocess(self, nb, resources, km=None):
+        km = self.kernel_source()
+        self._km, self._deadline, self._stopped = km, None, None
+        self._output_used, self._stderr_cells, self._watchdog = 0, set(), None
+        self._notebook = resources["nbgrader"]["notebook"]
+        try:
+            copy_companion_files(Path(resources["metadata"]["path"]), km.lease)
+            return super().preprocess(nb, resources, km=km)
+        except Exception:
+            if log := km.startup_log().strip():
+                self.note(f"Kernel log: {log[-500:]}")
+            raise
+        finally:
+            if self._watchdog is not None:
+                self._watchdog.cancel()
+            if getattr(self, "kc", None) is not None:
+                self.kc.stop_channels()
+                self.kc = None
+            km.dispose()
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        if self._deadline is None:
+            self.start_clock()
+        if self._stopped is None and monotonic() >= self._deadline:
+            self.stop(TIME_LIMIT.format(self.notebook_timeout))
+        if self._stopped is not None:
+            mark_not_run(cell, self._stopped)
+            return cell, resources
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except (DeadKernelError, RuntimeError, TimeoutError) as error:
+            # The kernel died or stopped answering: nothing after this can run.
+            first_line = str(error).strip().split("\n")[0]
+            self.note(f"Cell {index}: {type(error).__name__}: {first_line}")
+            self.stop(self._why_stopped())
+            mark_not_run(cell, self._stopped)
+            return cell, resources
+
+    def start_clock(self) -> None:
+        self._deadline = monotonic() + self.notebook_timeout
+        self._watchdog = threading.Timer(
+            self.notebook_timeout + WATCHDOG_GRACE, self._km.kill
+        )
+        self._watchdog.daemon = True
+        self._watchdog.start()
+
+    def note(self, problem: str) -> None:
+        if self.report is not None:
+            self.report(self._notebook, problem)
+
+    def stop(self, reason: str) -> None:
+        self._stopped = reason
+        self.note(reason)
+
+    def _why_stopped(self) -> str:
+        if monotonic() >= self._deadline:  # the watchdog may have killed it
+            return TIME_LIMIT.format(self.notebook_timeout)
+        process = getattr(self._km.provisioner, "process", None)
+        if process is None or process.poll() is not None:
+            return KERNEL_DIED
+        return KERNEL_STUCK
+
+    def _get_timeout(self, cell):
+        per_cell = self.timeout if self.timeout and self.timeout > 0 else None
+        if self._deadline is None:  # the kernel_info request before the cells
+            return per_cell
+        left = max(1, math.ceil(self._deadline - monotonic()))
+        return left if per_cell is None else min(per_cell, left)
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg["content"]
+        if msg["msg_type"] == "error":  # always kept: it decides the cell's score
+            content["evalue"] = str(content.get("evalue", ""))[:MAX_ERROR_CHARS]
+            content["traceback"] = [
+                line[:MAX_ERROR_CHARS] for line in content.get("traceback", [])[:200]
+            ]
+            return super().output(outs, msg, display_id, cell_index)
+        size = len(str(content.get("text", ""))) + len(str(content.get("data", "")))
+        self._output_used += size
+        if self._output_used <= self.output_limit:
+            return super().output(outs, msg, display_id, cell_index)
+        if self._output_used - size <= self.output_limit:
+            self.note(OUTPUT_TRUNCATED.format(self.output_limit).strip())
+            outs.append(stream("stdout", OUTPUT_TRUNCATED.format(self.output_limit)))
+        if content.get("name") == "stderr" and cell_index not in self._stderr_cells:
+            # nbgrader fails a test cell that wrote to stderr: keep that signal.
+            self._stderr_cells.add(cell_index)
+            outs.append(stream("stderr", "[stderr output truncated]\n"))
+        return None
+
+
+def stream(name: str, text: str) -> NotebookNode:
+    return NotebookNode(output_type="stream", name=name, text=text)
+
+
+def mark_not_run(cell, reason: str) -> None:
+    """A test cell that did not run must not pass: give it an error output.
+    Other cells stay empty, which keeps a 10,000-cell notebook small."""
+    if is_grade(cell):
+        add_error(cell, reason)
+
+
+def add_error(cell, reason: str) -> None:
+    cell.outputs.append(
+        NotebookNode(
+            output_type="error", ename="SandboxLimit", evalue=reason, traceback=[reason]
+        )
+    )
+
+
+def copy_companion_files(source: Path, lease) -> None:
+    """Copy the assignment's data files into the scratch dir, owned by the slot
+    uid. Not notebooks: the autograded ones hold the restored hidden tests.
+    Not symlinks: one could point at a file only root may read."""
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        target = lease.work / relative
+        if (
+            path.is_symlink()
+            or path.suffix == ".ipynb"
+            or ".ipynb_checkpoints" in (relative.parts)
+        ):
+            continue
+        if path.is_dir():
+            target.mkdir(exist_ok=True)
+        else:
+            shutil.copyfile(path, target)
+        shutil.chown(target, lease.uid, lease.gid)

@@ -1,0 +1,89 @@
+"""Read results from (and mark failures in) nbgrader's gradebook."""
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from courses.jupyter.nbgrader_app import Course, GradingError
+from courses.jupyter.results import GRADED, MISSING, CellScore, NotebookResult
+
+NOT_RELEASED = "Assignment {!r} is not in the gradebook: generate it first."
+
+
+def assignment_notebooks(course: Course, assignment: str) -> list[str]:
+    """The notebooks nbgrader knows for this assignment, in name order."""
+    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+        try:
+            found = gb.find_assignment(assignment)
+        except MissingEntry:
+            raise GradingError(NOT_RELEASED.format(assignment)) from None
+        return sorted(nb.name for nb in found.notebooks)
+
+
+def ensure_submission(gb: Gradebook, assignment: str, student: str) -> None:
+    try:
+        gb.find_submission(assignment, student)
+    except MissingEntry:
+        gb.update_or_create_student(student)
+        gb.add_submission(assignment, student)
+
+
+def void_grades(course: Course, assignment: str, student: str, notebook: str) -> None:
+    """Leave a notebook that could not be graded as nbgrader leaves a fresh
+    failure: no automatic score, waiting for a person. Also wipes the scores of
+    an earlier attempt, which must not pass for this attempt's."""
+    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+        ensure_submission(gb, assignment, student)
+        submitted = gb.find_submission_notebook(notebook, assignment, student)
+        for grade in submitted.grades:
+            grade.auto_score = None
+            grade.needs_manual_grade = True
+        gb.db.commit()
+
+
+def notebook_result(
+    course: Course,
+    assignment: str,
+    student: str,
+    notebook: str,
+    *,
+    status: str = GRADED,
+    errors: list[str] | tuple[str, ...] = (),
+    missing: bool = False,
+) -> NotebookResult:
+    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+        if missing:  # as nbgrader does for a notebook that was not submitted
+            ensure_submission(gb, assignment, student)
+            mark_missing(gb, assignment, student, notebook)
+            status = MISSING
+        submitted = gb.find_submission_notebook(notebook, assignment, student)
+        cells = tuple(cell_score(grade) for grade in submitted.grades)
+        return NotebookResult(
+            name=notebook,
+            status=status,
+            score=float(submitted.score),
+            max_score=float(submitted.max_score),
+            needs_manual_grade=bool(submitted.needs_manual_grade),
+            cells=tuple(sorted(cells, key=lambda cell: cell.name)),
+            errors=tuple(errors),
+        )
+
+
+def mark_missing(gb: Gradebook, assignment: str, student: str, notebook: str) -> None:
+    submitted = gb.find_submission_notebook(notebook, assignment, student)
+    for grade in submitted.grades:
+        grade.auto_score = 0
+        grade.needs_manual_grade = False
+    gb.db.commit()
+
+
+def cell_score(grade) -> CellScore:
+    return CellScore(
+        name=grade.name,
+        cell_type=grade.cell_type,
+        score=None
+        if grade.auto_score is None and grade.manual_score is None
+        else float(grade.score),
+        max_score=float(grade.max_score),
+        auto_score=grade.auto_score,
+        needs_manual_grade=bool(grade.needs_manual_grade),
+        failed_tests=bool(grade.failed_tests),
+    )

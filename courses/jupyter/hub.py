@@ -1,0 +1,94 @@
+"""A minimal client of JupyterHub's REST API, with the LMS service's token.
+
+Errors become ``HubUnavailable`` (the hub cannot be reached: try again later) or
+``HubError`` (the hub answered with an error), with messages a person can act on.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import requests
+
+PAGINATION = "application/jupyterhub-pagination+json"
+
+
+class HubUnavailable(Exception):
+    """The hub did not answer; the request can be retried later."""
+
+
+class HubError(Exception):
+    """The hub refused or failed a request."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"JupyterHub answered {status}: {message}")
+        self.status = status
+
+
+@dataclass
+class HubClient:
+    api_url: str  # e.g. http://127.0.0.1:8081/hub/api
+    token: str
+    timeout: float = 15.0  # the hub waits up to 10 s for a slow spawn or stop
+
+    def _request(self, method: str, path: str, **kwargs) -> requests.Response:
+        headers = {"Authorization": f"token {self.token}", **kwargs.pop("headers", {})}
+        try:
+            response = requests.request(
+                method,
+                f"{self.api_url}{path}",
+                headers=headers,
+                timeout=self.timeout,
+                **kwargs,
+            )
+        except requests.RequestException as error:
+            raise HubUnavailable(
+                f"JupyterHub at {self.api_url} is unreachable: {error}"
+            ) from error
+        if response.status_code >= 400 and response.status_code != 404:
+            try:
+                message = response.json().get("message", response.text)
+            except ValueError:
+                message = response.text
+            raise HubError(response.status_code, message[:300])
+        return response
+
+    def user(self, name: str) -> dict | None:
+        """The hub's model of user ``name`` (groups, servers, activity), or None."""
+        response = self._request("GET", f"/users/{quote(name)}")
+        return None if response.status_code == 404 else response.json()
+
+    def users(self) -> list[dict]:
+        """Every hub user, following the API's pages."""
+        users, offset = [], 0
+        while True:
+            response = self._request(
+                "GET",
+                "/users",
+                params={"offset": offset, "limit": 200},
+                headers={"Accept": PAGINATION},
+            )
+            page = response.json()
+            users.extend(page["items"])
+            following = (page.get("_pagination") or {}).get("next")
+            if not following:
+                return users
+            offset = following["offset"]
+
+    def ensure_group(self, name: str) -> None:
+        if self._request("GET", f"/groups/{quote(name)}").status_code == 404:
+            response = self._request("POST", f"/groups/{quote(name)}")
+            if response.status_code == 404:
+                raise HubError(404, f"could not create group {name}")
+
+    def add_member(self, group: str, user: str) -> None:
+        self.ensure_group(group)
+        self._request("POST", f"/groups/{quote(group)}/users", json={"users": [user]})
+
+    def remove_member(self, group: str, user: str) -> None:
+        self._request("DELETE", f"/groups/{quote(group)}/users", json={"users": [user]})
+
+    def delete_group(self, name: str) -> None:
+        self._request("DELETE", f"/groups/{quote(name)}")
+
+    def stop_server(self, user: str) -> None:
+        self._request("DELETE", f"/users/{quote(user)}/server")
