@@ -5,7 +5,9 @@ institutions without a service, so signals are the only place to learn that a
 visitor's view of the catalogue changed.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -34,6 +36,34 @@ def _page_or_cohort_deleted(sender, instance, **kwargs) -> None:
     # The admin deletes pages and cohorts itself, without a service.
     if isinstance(instance, Page | Cohort):
         catalogue_changed()
+
+
+@receiver(pre_delete, sender="courses.Cohort")
+def _cohort_deleted(sender, instance, **kwargs) -> None:
+    # Before the delete, while its instructors are still known: their grader
+    # group goes, and so do the cohort's groups on the hub.
+    from courses.services.lab import lab_sync_later
+    from courses.tasks import delete_lab_groups
+
+    lab_sync_later(*instance.instructors.values_list("pk", flat=True))
+    if settings.HUB_API_URL:
+        lab_id = instance.lab_course_id
+        transaction.on_commit(lambda: delete_lab_groups.enqueue(lab_id))
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def _person_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    # Accounts are disabled or made administrators in the generic user admin.
+    if update_fields is not None and not {"is_active", "is_superuser"} & set(
+        update_fields
+    ):
+        return  # e.g. last_login at every sign-in
+    from courses.services.lab import lab_access_revoke, lab_sync_later
+
+    if not instance.is_active:
+        lab_access_revoke(user=instance)
+    else:
+        lab_sync_later(instance.pk)
 
 
 @receiver(post_save, sender="courses.Institution")

@@ -14,3 +14,17 @@ def send_enrollment_notice(enrollment_id: int, kind: str, message: str = "") -> 
 @task()
 def send_invitation(invitation_id: int) -> bool:
     return invitation_send(invitation_id=invitation_id)
+
+
+@task()
+def sync_lab(user_id: int, attempt: int = 0) -> str:
+    from courses.services.lab import lab_sync_or_retry
+
+    return lab_sync_or_retry(user_id=user_id, attempt=attempt)
+
+
+@task()
+def delete_lab_groups(lab_course_id: str) -> None:
+    from courses.services.lab import lab_groups_delete
+
+    lab_groups_delete(lab_course_id=lab_course_id)

@@ -140,10 +140,13 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 def my_learning(request: HttpRequest) -> HttpResponse:
     """The signed-in person's cohorts with status and next steps.
 
-    Template: ``courses/my_learning.html``; context: ``enrollments``.
+    Template: ``courses/my_learning.html``; context: ``enrollments``, ``teaching``.
     """
-    enrollments = selectors.my_learning(user=request.user)
-    return render(request, "courses/my_learning.html", {"enrollments": enrollments})
+    context = {
+        "enrollments": selectors.my_learning(user=request.user),
+        "teaching": selectors.cohorts_taught_by(user=request.user),
+    }
+    return render(request, "courses/my_learning.html", context)
 
 
 def course_search(request: HttpRequest) -> HttpResponse:

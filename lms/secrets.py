@@ -24,3 +24,19 @@ def read_or_create_secret(path: Path, *, value: str | None = None) -> str:
     finally:
         os.unlink(tmp)
     return path.read_text().strip()
+
+
+def read_or_create_rsa_key(path: Path) -> str:
+    """Return the PEM RSA private key at ``path``, generating it (0600) if missing."""
+    if path.exists():
+        return path.read_text()
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    return read_or_create_secret(path, value=pem) + "\n"

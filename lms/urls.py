@@ -1,3 +1,4 @@
+from allauth.idp.oidc import views as oidc_views
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -8,10 +9,16 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import views as course_views
+from lms.accounts.views import pkce_required
 
 # Not translated: machine endpoints (OpenID Connect discovery must sit at the root)
 # and the admin interfaces, which follow each staff member's own language setting.
 urlpatterns = [
+    path(
+        "identity/o/authorize",
+        pkce_required(oidc_views.authorization),
+        name="oidc_authorize",
+    ),
     path("", include("allauth.idp.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),

@@ -17,13 +17,25 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 HOST = os.environ.get("LMS_HOST", "127.0.0.1")
 PORT = os.environ.get("LMS_PORT", "8000")
+HUB_PORT = os.environ.get("HUB_PORT", "8001")
+# Different host names for the LMS and the hub keep their cookies apart: a
+# learner's lab must never receive the LMS's session cookie.
+LMS_URL = os.environ.get("LMS_PUBLIC_URL", f"http://localhost:{PORT}")
+HUB_URL = os.environ.get("HUB_URL", f"http://127.0.0.1:{HUB_PORT}")
+LAB = os.environ.get("LAB", "on") != "off"
 
 
 def environment() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
-    env.setdefault("SITE_URL", f"http://{HOST}:{PORT}")
+    env.setdefault("SITE_URL", LMS_URL)
     env.setdefault("PYTHONUNBUFFERED", "1")
+    if LAB:
+        env.setdefault("HUB_URL", HUB_URL)
+        env.setdefault("LMS_URL", LMS_URL)
+        env.setdefault("HUB_STATE_DIR", str(ROOT / "data" / "hub"))
+        env.setdefault("HUB_SECRETS_DIR", str(ROOT / "data" / "hub-secrets"))
+        env.setdefault("PYTHONPATH", str(ROOT))
     return env
 
 
@@ -45,6 +57,17 @@ def services(env: dict[str, str]) -> dict[str, list[str]]:
             "--no-control-socket",
         ],
         "worker": [PYTHON, "manage.py", "db_worker", "--no-reload"],
+        **(
+            {
+                "hub": [
+                    str(ROOT / ".venv" / "bin" / "jupyterhub"),
+                    "-f",
+                    str(ROOT / "hub_config" / "jupyterhub_config.py"),
+                ]
+            }
+            if LAB
+            else {}
+        ),
     }
 
 
@@ -85,10 +108,12 @@ def stop(processes: dict) -> None:
 
 def banner(env: dict[str, str]) -> None:
     url = env["SITE_URL"]
+    lab = f"  Lab (JupyterHub)      {env['HUB_URL']}/  (sign in through the LMS)\n"
     print(
         "\n"
         f"  Talent Pipeline LMS   {url}/        (English: {url}/en/)\n"
         f"  Wagtail admin         {url}/admin/\n"
+        f"{lab if LAB else ''}"
         "  Mail is printed here (console mailer); the task worker sends it.\n"
         "  Stop everything with Ctrl-C.\n",
         flush=True,
@@ -103,6 +128,8 @@ def main() -> int:
     env = environment()
     manage("migrate", "--noinput", "-v", "0", env=env)
     manage("seed_demo", env=env)
+    if LAB:
+        manage("lab_setup", env=env)
     processes = start(services(env), env)
     banner(env)
     signal.signal(signal.SIGTERM, interrupt)

@@ -14,6 +14,8 @@
 - ``institution``: the institution ``cohort_factory`` uses by default.
 - ``client_for``: ``client_for(user)`` returns a Django test client signed in as user.
 - ``mailoutbox``: pytest-django's list of sent mail.
+- ``hub``, ``hub_env``, ``load_hub_config``: a real JupyterHub and its config
+  (see tests/hubs.py).
 """
 
 import pytest
@@ -32,6 +34,7 @@ from tests.factories import (
     TrackPageFactory,
     UserFactory,
 )
+from tests.hubs import hub, hub_env, load_hub_config, on_hub  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

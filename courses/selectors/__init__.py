@@ -1,11 +1,13 @@
 from .catalogue import course_detail, course_search, track_cards, track_detail
 from .cohorts import cohort_state, cohorts_with_seats, next_window_change
 from .enrollment import (
+    cohorts_taught_by,
     enrollment_of_user,
     enrollments_of_user_in,
     my_learning,
     with_waitlist_position,
 )
+from .lab import lab_groups_for
 from .permissions import (
     cohorts_manageable_by,
     enrollments_manageable_by,
@@ -16,6 +18,7 @@ from .permissions import (
 
 __all__ = [
     "cohort_state",
+    "cohorts_taught_by",
     "cohorts_manageable_by",
     "cohorts_with_seats",
     "course_detail",
@@ -24,6 +27,7 @@ __all__ = [
     "enrollments_manageable_by",
     "enrollments_of_user_in",
     "institutions_of",
+    "lab_groups_for",
     "invitations_manageable_by",
     "my_learning",
     "next_window_change",

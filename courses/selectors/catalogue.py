@@ -98,8 +98,16 @@ def course_detail(*, course: CoursePage, user) -> dict:
         course.translation_key, []
     )
     mine = enrollments_of_user_in(user=user, cohorts=cohorts)
+    taught = set()
+    if user.is_authenticated and cohorts:
+        taught = set(
+            user.taught_cohorts.filter(pk__in=[c.pk for c in cohorts]).values_list(
+                "pk", flat=True
+            )
+        )
     for cohort in cohorts:
         cohort.my_enrollment = mine.get(cohort.pk)
+        cohort.i_teach = cohort.pk in taught
     return {"cohorts": cohorts, "track": course.get_parent().specific}
 
 

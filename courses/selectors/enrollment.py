@@ -12,6 +12,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from courses.models import Cohort, Enrollment
 
@@ -66,4 +67,13 @@ def enrollment_of_user(*, user, enrollment_id: int) -> Enrollment | None:
         Enrollment.objects.select_related("cohort")
         .filter(pk=enrollment_id, user=user)
         .first()
+    )
+
+
+def cohorts_taught_by(*, user) -> list[Cohort]:
+    """The cohorts ``user`` teaches that have not ended, soonest first."""
+    return list(
+        user.taught_cohorts.filter(ends_on__gte=timezone.localdate())
+        .select_related("course", "institution")
+        .order_by("starts_on", "pk")
     )

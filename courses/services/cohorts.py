@@ -4,6 +4,7 @@ from courses.models import Cohort
 
 from .catalogue_cache import catalogue_changed
 from .enrollment import waitlist_promote
+from .lab import lab_sync_later
 
 
 def _lab_course_id(cohort: Cohort) -> str:
@@ -12,18 +13,26 @@ def _lab_course_id(cohort: Cohort) -> str:
 
 @transaction.atomic
 def cohort_save(*, cohort: Cohort, instructors=None) -> Cohort:
-    """Create or update a cohort; more seats go to the waitlist at once."""
+    """Create or update a cohort; more seats go to the waitlist at once; the lab
+    groups follow its instructors and, if it is cancelled, its learners."""
     creating = cohort.pk is None
+    before = None
     if creating:
         cohort.lab_course_id = _lab_course_id(cohort)
     else:
         # Lock first so that the seat check in clean() sees every enrolment.
-        Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+        before = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    teachers = set(before.instructors.values_list("pk", flat=True)) if before else set()
     cohort.full_clean()
     cohort.save()
     if instructors is not None:
         cohort.instructors.set(instructors)
+        teachers |= {user.pk for user in instructors}
     if not creating:
         waitlist_promote(cohort=cohort)
+    affected = teachers
+    if before is not None and before.is_cancelled != cohort.is_cancelled:
+        affected |= set(cohort.enrollments.values_list("user_id", flat=True))
+    lab_sync_later(*affected)
     catalogue_changed()
     return cohort

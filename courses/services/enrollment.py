@@ -15,6 +15,7 @@ from courses.models import Cohort, Enrollment, EnrollmentEvent
 
 from .catalogue_cache import catalogue_changed
 from .errors import ServiceError
+from .lab import lab_sync_later
 from .notifications import notify_later
 
 Status = Enrollment.Status
@@ -89,6 +90,8 @@ def _transition(
         actor=actor,
         note=note,
     )
+    if Status.ENROLLED in (previous, to):
+        lab_sync_later(enrollment.user_id)  # the lab group follows the seat
     return enrollment
 
 

@@ -1,6 +1,12 @@
+from allauth.idp.oidc.models import Client
+from django.conf import settings
 from django.db import transaction
 
+from courses.jupyter.names import GROUPS_CLAIM, HUB_CLIENT_ID
+
 from .models import User
+
+HUB_SCOPES = ["openid", "profile", "email", GROUPS_CLAIM]
 
 
 @transaction.atomic
@@ -14,3 +20,33 @@ def user_profile_update(
     user.full_clean()
     user.save(update_fields=["full_name", "affiliation", "language"])
     return user
+
+
+@transaction.atomic
+def hub_client_register(*, hub_url: str, secret: str) -> Client:
+    """Register (or update) JupyterHub as this LMS's first-party OIDC client.
+
+    The redirect URI is matched exactly; consent is skipped because the lab is
+    part of the LMS; refresh tokens let the hub notice a disabled account.
+    """
+    client = Client.objects.filter(pk=HUB_CLIENT_ID).first() or Client(pk=HUB_CLIENT_ID)
+    client.name = "JupyterHub (lab)"
+    client.type = Client.Type.CONFIDENTIAL
+    client.set_secret(secret)
+    client.set_redirect_uris([f"{hub_url.rstrip('/')}/hub/oauth_callback"])
+    client.set_scopes(HUB_SCOPES)
+    client.set_default_scopes(HUB_SCOPES)
+    client.set_grant_types(
+        [Client.GrantType.AUTHORIZATION_CODE, Client.GrantType.REFRESH_TOKEN]
+    )
+    client.set_response_types(["code"])
+    client.skip_consent = True
+    client.full_clean()
+    client.save()
+    return client
+
+
+def hub_client_register_from_settings() -> Client:
+    return hub_client_register(
+        hub_url=settings.HUB_URL, secret=settings.HUB_OIDC_CLIENT_SECRET
+    )

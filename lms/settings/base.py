@@ -10,6 +10,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from lms.dotenv import load_dotenv
+from lms.secrets import read_or_create_rsa_key, read_or_create_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 load_dotenv(BASE_DIR / ".env")
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
+                "courses.context_processors.lab",
             ],
         },
     },
@@ -183,6 +185,30 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Talent Pipeline] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("HTTP_PROTOCOL", "http")
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+
+# The LMS is the OpenID Connect provider of the lab (JupyterHub); its signing key
+# comes from the environment or is generated once into DATA_DIR (0600).
+IDP_OIDC_PRIVATE_KEY = os.environ.get("IDP_OIDC_PRIVATE_KEY") or read_or_create_rsa_key(
+    DATA_DIR / "oidc-private-key.pem"
+)
+IDP_OIDC_ADAPTER = "lms.accounts.oidc.OIDCAdapter"
+IDP_OIDC_ACCESS_TOKEN_EXPIRES_IN = 15 * 60
+IDP_OIDC_ROTATE_REFRESH_TOKEN = True
+
+# The lab. HUB_URL is where browsers reach JupyterHub (another host name than
+# the LMS's, so their cookies stay apart); empty means no lab is configured.
+HUB_URL = os.environ.get("HUB_URL", "").rstrip("/")
+HUB_API_URL = os.environ.get("HUB_API_URL", f"{HUB_URL}/hub/api" if HUB_URL else "")
+# Secrets shared with the hub process (hub_config reads the same files).
+HUB_SECRETS_DIR = Path(os.environ.get("HUB_SECRETS_DIR", DATA_DIR / "hub-secrets"))
+HUB_API_TOKEN = HUB_OIDC_CLIENT_SECRET = ""
+if HUB_URL:
+    HUB_API_TOKEN = os.environ.get("HUB_API_TOKEN") or read_or_create_secret(
+        HUB_SECRETS_DIR / "lms-api-token"
+    )
+    HUB_OIDC_CLIENT_SECRET = os.environ.get(
+        "HUB_OIDC_CLIENT_SECRET"
+    ) or read_or_create_secret(HUB_SECRETS_DIR / "oidc-client-secret")
 MFA_TOTP_ISSUER = "Talent Pipeline LMS"
 
 # Mail: console in development, SMTP in production (MAILER=smtp and SMTP_*).

@@ -1,0 +1,1 @@
+"""Runs in the hub and the lab servers; never imports Django."""

@@ -1,0 +1,101 @@
+"""hub_config/jupyterhub_config.py agrees with the LMS (courses/jupyter/names.py)."""
+
+import pytest
+
+from courses.jupyter import names
+from hub_config import names as hub_names
+from tests.hubs import API_TOKEN, CLIENT_SECRET
+
+SHARED = [
+    "HUB_CLIENT_ID",
+    "LMS_SERVICE_NAME",
+    "LEARNER_GROUP_PREFIX",
+    "GRADER_GROUP_PREFIX",
+    "ADMIN_GROUP",
+    "GROUPS_CLAIM",
+    "SYSTEM_USER_PREFIX",
+]
+
+
+@pytest.mark.parametrize("name", SHARED)
+def test_hub_names_equal_the_lms_names(name):
+    assert getattr(hub_names, name) == getattr(names, name)
+
+
+@pytest.mark.parametrize("group", ["nbgrader-x", "formgrade-x", "lms-admins", "other"])
+def test_both_sides_agree_on_what_a_lab_group_is(group):
+    assert hub_names.is_lab_group(group) == names.is_lab_group(group)
+
+
+@pytest.mark.parametrize("spawner", ["local", "simple", "kubernetes"])
+def test_config_wires_the_lms_as_provider_with_the_contract(load_hub_config, spawner):
+    c = load_hub_config(spawner)
+
+    auth = c.LMSAuthenticator
+    assert c.JupyterHub.authenticator_class == "hub_config.lms_hub.LMSAuthenticator"
+    assert auth.client_id == names.HUB_CLIENT_ID
+    assert auth.client_secret == CLIENT_SECRET
+    assert auth.username_claim == "preferred_username"
+    assert names.GROUPS_CLAIM in auth.scope
+    assert auth.auth_state_groups_key == f"oauth_user.{names.GROUPS_CLAIM}"
+    assert auth.manage_groups and auth.enable_auth_state and auth.enable_pkce
+    assert auth.admin_groups == {names.ADMIN_GROUP}
+    assert auth.authorize_url == "http://localhost:8000/identity/o/authorize"
+    assert auth.oauth_callback_url == "http://127.0.0.1:8001/hub/oauth_callback"
+
+
+@pytest.mark.parametrize("spawner", ["local", "simple", "kubernetes"])
+def test_lms_service_has_only_the_scopes_it_needs(load_hub_config, spawner):
+    c = load_hub_config(spawner)
+
+    services = {s["name"]: s for s in c.JupyterHub.services}
+    assert services[names.LMS_SERVICE_NAME]["api_token"] == API_TOKEN
+    roles = {r["name"]: r for r in c.JupyterHub.load_roles}
+    lms_role = roles["lms"]
+    assert lms_role["services"] == [names.LMS_SERVICE_NAME]
+    assert lms_role["scopes"] == names.LMS_SERVICE_SCOPES
+    assert "idle-culler" in services
+
+
+@pytest.mark.parametrize(
+    ("spawner", "spawner_class"),
+    [
+        ("local", "hub_config.lms_hub.LabSpawner"),
+        ("simple", "simple"),
+        ("kubernetes", "kubespawner.KubeSpawner"),
+    ],
+)
+def test_one_variable_selects_the_spawner(load_hub_config, spawner, spawner_class):
+    assert load_hub_config(spawner).JupyterHub.spawner_class == spawner_class
+
+
+@pytest.mark.parametrize("spawner", ["local", "simple", "kubernetes"])
+def test_labs_get_no_secret_from_the_hub_environment(load_hub_config, spawner):
+    c = load_hub_config(spawner)
+
+    assert c.Spawner.env_keep == []
+    environment = " ".join(f"{k}={v}" for k, v in c.Spawner.environment.items())
+    for secret in (CLIENT_SECRET, API_TOKEN, "SECRET_KEY", "DATABASE_URL", "TOKEN"):
+        assert secret not in environment
+
+
+def test_kubernetes_values_run_the_same_config_with_the_same_secrets():
+    from pathlib import Path
+
+    from ruamel.yaml import YAML
+
+    values = YAML(typ="safe").load(
+        (Path(__file__).parents[2] / "hub_config" / "k8s" / "values.yaml").read_text()
+    )
+    env = values["hub"]["extraEnv"]
+    assert env["HUB_SPAWNER"] == "kubernetes"
+    for name in ("HUB_OIDC_CLIENT_SECRET", "HUB_API_TOKEN", "JUPYTERHUB_CRYPT_KEY"):
+        assert env[name]["valueFrom"]["secretKeyRef"]["name"] == "lms-hub-secrets"
+    assert "jupyterhub_config.py" in values["hub"]["extraConfig"]["lms"]
+    mounted = {
+        f["mountPath"].rsplit("/", 1)[-1] for f in values["hub"]["extraFiles"].values()
+    }
+    assert {"jupyterhub_config.py", "lms_hub.py", "names.py", "__init__.py"} <= mounted
+    assert (
+        values["singleuser"]["networkPolicy"]["egressAllowRules"]["privateIPs"] is False
+    )
