@@ -124,7 +124,19 @@ def interrupt(*_args) -> None:
     raise KeyboardInterrupt
 
 
+def protect_data() -> None:
+    """The LMS's state (database, media, keys, hub secrets) is root's alone: labs
+    run as other accounts on this machine and must read none of it."""
+    data = Path(os.environ.get("DATA_DIR", ROOT / "data"))
+    data.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data.chmod(0o700)
+    dotenv = ROOT / ".env"
+    if dotenv.exists():
+        dotenv.chmod(0o600)
+
+
 def main() -> int:
+    protect_data()
     env = environment()
     manage("migrate", "--noinput", "-v", "0", env=env)
     manage("seed_demo", env=env)
