@@ -6,7 +6,10 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Locale
 
 from courses import selectors
-from courses.models import Cohort, CoursePage, Invitation
+from courses.forms import MultipleFileField
+from courses.models import Assignment, Cohort, CoursePage, Invitation
+from courses.services import ServiceError
+from courses.services.archives import uploads_read
 from courses.services.roles import INSTRUCTORS
 
 ERROR_LAB_ID_TAKEN = _("Another cohort already has the lab course id %(lab_id)s.")
@@ -85,3 +88,49 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea({"rows": 4}),
         help_text=_("Sent with the email telling them the decision."),
     )
+
+
+class AssignmentForm(WagtailAdminModelForm):
+    source_files = MultipleFileField(
+        label=_("Source files"),
+        required=False,
+        help_text=_(
+            "nbgrader source notebooks (with solutions and tests) and data files, "
+            "or one zip of the source folder. Uploading replaces the earlier files."
+        ),
+    )
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "cohort",
+            "name",
+            "title",
+            "instructions",
+            "release_at",
+            "due_at",
+            "late_policy",
+            "penalty_per_day",
+            "penalty_cap",
+            "max_attempts",
+            "weight",
+            "timeout_per_cell",
+            "reveal_hidden_tests",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = selectors.cohorts_manageable_by(
+            self.for_user
+        ).select_related("course")
+        if not self.instance.pk:
+            self.fields["source_files"].required = True
+
+    def clean_source_files(self):
+        uploads = self.cleaned_data.get("source_files") or []
+        if not uploads:
+            return None
+        try:
+            return uploads_read(uploads)
+        except ServiceError as error:
+            raise forms.ValidationError(error.message) from error

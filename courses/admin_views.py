@@ -1,8 +1,9 @@
-"""Admin pages that are not model listings: the labs overview."""
+"""Admin pages that are not model listings: labs, assignment actions, downloads."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,8 +11,12 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from courses import selectors
 from courses.jupyter import HubError, HubUnavailable
-from courses.services import lab
+from courses.models import AssignmentFile
+from courses.services import ServiceError, lab
+from courses.services.archives import archive_write
+from courses.services.assignments import assignment_release
 
 
 def _administrators_only(request) -> None:
@@ -56,3 +61,48 @@ def lab_server_stop(request, username: str):
             request, _("The lab server of %(name)s is stopping.") % {"name": person}
         )
     return redirect("lab_servers")
+
+
+def _assignment_for(request, pk: int):
+    return get_object_or_404(selectors.assignments_manageable_by(request.user), pk=pk)
+
+
+@require_POST
+def assignment_release_now(request, pk: int):
+    """Release an assignment now. POST only; its cohort's staff and instructors."""
+    assignment = _assignment_for(request, pk)
+    try:
+        assignment_release(assignment=assignment)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(title)s is released.") % {"title": assignment})
+    return redirect("assignment:inspect", pk)
+
+
+def assignment_preview(request, pk: int, file_id: int):
+    """The student version of one notebook, as a static page without scripts."""
+    assignment = _assignment_for(request, pk)
+    record = get_object_or_404(
+        assignment.files.filter(kind=AssignmentFile.Kind.PREVIEW), pk=file_id
+    )
+    with record.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type="text/html; charset=utf-8")
+    # Notebook outputs are the instructor's HTML: shown, never run, never framed.
+    response["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    )
+    return response
+
+
+def submission_download(request, pk: int):
+    """One submission's files as a zip, for its cohort's staff and instructors."""
+    submission = get_object_or_404(
+        selectors.submissions_manageable_by(request.user), pk=pk
+    )
+    files = selectors.submission_files(submission=submission)
+    response = HttpResponse(archive_write(files), content_type="application/zip")
+    who, what = submission.user.username, submission.assignment.name
+    name = f"{what}-{who}-{submission.attempt}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -42,3 +42,32 @@ class CourseSearchForm(forms.Form):
         self.fields["track"].choices = [("", _("All tracks"))] + [
             (track.pk, track.title) for track in tracks
         ]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (a notebook, its data files), or one zip."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class SubmissionUploadForm(forms.Form):
+    """A learner's upload on the assignment page: notebooks and files, or a zip."""
+
+    files = MultipleFileField(
+        label=_("Your notebook and files"),
+        help_text=_("The assignment's notebook(s) and any files it needs, or a zip."),
+    )
+    # A new key each time the page is shown: a double click submits once.
+    key = forms.CharField(widget=forms.HiddenInput)

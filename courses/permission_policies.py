@@ -43,7 +43,7 @@ class CohortScopedPolicy(ModelPermissionPolicy):
 
 def register_policies() -> None:
     """Register the scoped policies with Wagtail (before any viewset asks)."""
-    from courses.models import Cohort, Enrollment, Invitation
+    from courses.models import Assignment, Cohort, Enrollment, Invitation, Submission
 
     register_permission_policy(
         Cohort, CohortScopedPolicy(Cohort, scope=selectors.cohorts_manageable_by)
@@ -55,6 +55,19 @@ def register_policies() -> None:
         CohortScopedPolicy(
             Enrollment,
             scope=selectors.enrollments_manageable_by,
+            read_only_actions=("add", "change", "delete"),
+        ),
+    )
+    register_permission_policy(
+        Assignment,
+        CohortScopedPolicy(Assignment, scope=selectors.assignments_manageable_by),
+    )
+    # Submissions are the learners' own: staff read them, nobody edits them.
+    register_permission_policy(
+        Submission,
+        CohortScopedPolicy(
+            Submission,
+            scope=selectors.submissions_manageable_by,
             read_only_actions=("add", "change", "delete"),
         ),
     )

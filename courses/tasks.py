@@ -28,3 +28,11 @@ def delete_lab_groups(lab_course_id: str) -> None:
     from courses.services.lab import lab_groups_delete
 
     lab_groups_delete(lab_course_id=lab_course_id)
+
+
+@task()
+def check_assignment(assignment_id: int) -> str:
+    from courses.services.assignments import assignment_check
+
+    assignment = assignment_check(assignment_id=assignment_id)
+    return assignment.state if assignment else "gone"

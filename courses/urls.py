@@ -14,4 +14,10 @@ urlpatterns = [
         name="withdraw",
     ),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
+    path(
+        "assignments/<int:pk>/attempts/<int:attempt>/download/",
+        views.submission_file_download,
+        name="submission_download",
+    ),
 ]

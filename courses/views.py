@@ -4,11 +4,13 @@ Thin: each parses the request, calls one service or selector and renders or
 redirects. Catalogue pages themselves are Wagtail pages (``models/pages.py``).
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,8 +18,10 @@ from wagtail.models import Locale
 from wagtail.views import serve
 
 from courses import page_cache, selectors, services
-from courses.forms import ApplicationForm, CourseSearchForm
-from courses.models import Cohort, Enrollment, Invitation, TrackPage
+from courses.forms import ApplicationForm, CourseSearchForm, SubmissionUploadForm
+from courses.models import Cohort, Enrollment, Invitation, Submission, TrackPage
+from courses.services.archives import archive_write, uploads_read
+from courses.services.submissions import submission_create
 
 Status = Enrollment.Status
 
@@ -142,8 +146,12 @@ def my_learning(request: HttpRequest) -> HttpResponse:
 
     Template: ``courses/my_learning.html``; context: ``enrollments``, ``teaching``.
     """
+    enrollments = selectors.my_learning(user=request.user)
+    assignments = selectors.assignments_by_cohort(user=request.user)
+    for enrollment in enrollments:
+        enrollment.assignments = assignments.get(enrollment.cohort_id, [])
     context = {
-        "enrollments": selectors.my_learning(user=request.user),
+        "enrollments": enrollments,
         "teaching": selectors.cohorts_taught_by(user=request.user),
     }
     return render(request, "courses/my_learning.html", context)
@@ -188,4 +196,73 @@ def catalogue_page(request: HttpRequest, path: str) -> HttpResponse:
             response = response.render()
         if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             page_cache.page_put(key, response, until=selectors.next_window_change(now))
+    return response
+
+
+@login_required
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An assignment for a learner: what to do, their attempts, and an upload.
+
+    Template: ``courses/assignment_detail.html``; context: ``assignment``,
+    ``submissions``, ``form``, ``attempts_left``.
+    """
+    assignment = selectors.assignment_for_learner(user=request.user, pk=pk)
+    if assignment is None:
+        raise Http404
+    form = SubmissionUploadForm(
+        request.POST or None, request.FILES or None, initial={"key": uuid.uuid4().hex}
+    )
+    if request.method == "POST" and form.is_valid():
+        if _submit_upload(request, assignment, form.cleaned_data):
+            return redirect("courses:assignment", pk=pk)
+    submissions = selectors.submissions_of(user=request.user, assignment=assignment)
+    context = {
+        "assignment": assignment,
+        "submissions": submissions,
+        "form": form,
+        "attempts_left": max(0, assignment.max_attempts - len(submissions)),
+    }
+    return render(request, "courses/assignment_detail.html", context)
+
+
+def _submit_upload(request: HttpRequest, assignment, data: dict) -> bool:
+    try:
+        outcome = submission_create(
+            user=request.user,
+            assignment=assignment,
+            files=uploads_read(data["files"]),
+            source=Submission.Source.UPLOAD,
+            idempotency_key=data["key"],
+        )
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(
+        request,
+        _("Attempt %(n)d received at %(when)s.")
+        % {
+            "n": outcome.submission.attempt,
+            "when": formats.date_format(
+                timezone.localtime(outcome.submission.submitted_at), "DATETIME_FORMAT"
+            ),
+        },
+    )
+    for warning in outcome.warnings:
+        messages.warning(request, warning)
+    return True
+
+
+@login_required
+def submission_file_download(
+    request: HttpRequest, pk: int, attempt: int
+) -> HttpResponse:
+    """One of the learner's own attempts, as a zip."""
+    assignment = selectors.assignment_for_learner(user=request.user, pk=pk)
+    submission = get_object_or_404(
+        Submission, assignment=assignment, user=request.user, attempt=attempt
+    )
+    files = selectors.submission_files(submission=submission)
+    response = HttpResponse(archive_write(files), content_type="application/zip")
+    filename = f"{assignment.name}-attempt-{attempt}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -1,5 +1,7 @@
 """Wagtail admin for the plain models: cohorts, rosters, invitations, targets."""
 
+from django.db.models import Count
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
@@ -11,12 +13,14 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import selectors, services
 from courses.admin_filters import EnrollmentFilterSet, InvitationFilterSet
-from courses.admin_forms import CohortForm, InvitationForm
+from courses.admin_forms import AssignmentForm, CohortForm, InvitationForm
 from courses.models import (
+    Assignment,
     Cohort,
     Enrollment,
     Institution,
     Invitation,
+    Submission,
     TalentProgramme,
     TalentTarget,
 )
@@ -42,8 +46,14 @@ class ScopedObjectMixin:
     def get_queryset(self):  # edit view (SingleObjectMixin)
         return self._scope()
 
-    def get_base_object_queryset(self):  # history, usage, inspect, delete
+    def get_base_object_queryset(self):  # history, usage, delete
         return self._scope()
+
+    def get_object(self, *args, **kwargs):  # inspect looks the model up directly
+        obj = super().get_object(*args, **kwargs)
+        if not self._scope().filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
 
 
 def scoped(view_class):
@@ -197,6 +207,126 @@ class InvitationViewSet(ScopedViews, ModelViewSet):
     search_fields = ["email"]
 
 
+class AssignmentCreateView(generic.CreateView):
+    def save_instance(self):
+        return services.assignment_save(
+            assignment=self.form.save(commit=False),
+            sources=self.form.cleaned_data["source_files"],
+        )
+
+
+class AssignmentEditView(ScopedObjectMixin, generic.EditView):
+    def save_instance(self):
+        return services.assignment_save(
+            assignment=self.form.save(commit=False),
+            sources=self.form.cleaned_data["source_files"],
+        )
+
+
+class AssignmentInspectView(ScopedObjectMixin, generic.InspectView):
+    template_name = "courses/admin/assignment_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["previews"] = self.object.files.filter(kind="preview")
+        context["sources"] = self.object.files.filter(kind="source")
+        context["submission_count"] = self.object.submissions.count()
+        return context
+
+
+class AssignmentIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("cohort")
+            .annotate(submission_count=Count("submissions"))
+        )
+
+
+class AssignmentViewSet(ScopedViews, ModelViewSet):
+    model = Assignment
+    icon = "doc-full"
+    menu_label = _("Assignments")
+    index_view_class = AssignmentIndexView
+    add_view_class = AssignmentCreateView
+    edit_view_class = AssignmentEditView
+    inspect_view_class = AssignmentInspectView
+    inspect_view_enabled = True
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                ["cohort", "name", "title", "instructions"], heading=_("Assignment")
+            ),
+            FieldPanel("source_files"),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel(["release_at", "due_at"]),
+                    "late_policy",
+                    FieldRowPanel(["penalty_per_day", "penalty_cap"]),
+                    "max_attempts",
+                ],
+                heading=_("Dates and attempts"),
+            ),
+            MultiFieldPanel(
+                ["weight", "timeout_per_cell", "reveal_hidden_tests"],
+                heading=_("Grading"),
+            ),
+        ],
+        base_form_class=AssignmentForm,
+    )
+    list_display = [
+        "title",
+        "cohort",
+        "state",
+        "release_at",
+        "due_at",
+        Column("submission_count", label=_("Submissions")),
+    ]
+    list_filter = ["state", "cohort"]
+    search_fields = ["name", "title"]
+
+
+class SubmissionIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user", "assignment__cohort")
+
+
+class SubmissionViewSet(ScopedViews, ModelViewSet):
+    """Who submitted what and when: the instructors' view of arrivals."""
+
+    model = Submission
+    icon = "upload"
+    menu_label = _("Submissions")
+    index_view_class = SubmissionIndexView
+    inspect_view_enabled = True
+    inspect_view_class = type(
+        "SubmissionInspectView",
+        (ScopedObjectMixin, generic.InspectView),
+        {"template_name": "courses/admin/submission_inspect.html"},
+    )
+    list_display = [
+        "user",
+        "assignment",
+        "attempt",
+        "submitted_at",
+        Column("is_late", label=_("Late")),
+        "status",
+    ]
+    list_filter = ["assignment", "status", "source"]
+    search_fields = ["user__full_name", "user__email"]
+    list_export = [
+        "user.email",
+        "assignment.name",
+        "attempt",
+        "submitted_at",
+        "late_by",
+        "status",
+    ]
+    ordering = ["-submitted_at"]
+    form_fields = ["status"]  # never edited: the policy grants no change
+
+
 class InstitutionViewSet(ModelViewSet):
     model = Institution
     icon = "site"
@@ -231,7 +361,7 @@ class LearningGroup(ModelViewSetGroup):
     menu_label = _("Learning")
     menu_icon = "group"
     menu_order = 200
-    items = (CohortViewSet, InvitationViewSet)
+    items = (CohortViewSet, InvitationViewSet, AssignmentViewSet, SubmissionViewSet)
 
 
 class PipelineGroup(ModelViewSetGroup):

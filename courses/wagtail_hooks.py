@@ -4,7 +4,13 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
-from courses.admin_views import LabServersView, lab_server_stop
+from courses.admin_views import (
+    LabServersView,
+    assignment_preview,
+    assignment_release_now,
+    lab_server_stop,
+    submission_download,
+)
 from courses.bulk_actions import ApproveBulkAction, RejectBulkAction, WithdrawBulkAction
 from courses.viewsets import EnrollmentViewSet, LearningGroup, PipelineGroup
 
@@ -25,6 +31,21 @@ def register_lab_urls():
     return [
         path("labs/", LabServersView.as_view(), name="lab_servers"),
         path("labs/<str:username>/stop/", lab_server_stop, name="lab_server_stop"),
+        path(
+            "assignment/<int:pk>/release-now/",
+            assignment_release_now,
+            name="assignment_release_now",
+        ),
+        path(
+            "assignment/<int:pk>/preview/<int:file_id>/",
+            assignment_preview,
+            name="assignment_preview",
+        ),
+        path(
+            "submission/<int:pk>/download/",
+            submission_download,
+            name="submission_download",
+        ),
     ]
 
 

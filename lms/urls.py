@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import views as course_views
+from courses.api import api
 from lms.accounts.views import pkce_required
 
 # Not translated: machine endpoints (OpenID Connect discovery must sit at the root)
@@ -20,6 +21,7 @@ urlpatterns = [
         name="oidc_authorize",
     ),
     path("", include("allauth.idp.urls")),
+    path("api/", api.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -7,7 +7,8 @@
 - ``on_hub``: the LMS's settings pointed at ``hub``, its test users in no lab group.
 - ``hub``: a real JupyterHub (with its proxy) started from that file for the test
   session, every lab as this account (``HUB_SPAWNER=simple``); attributes
-  ``api_url``, ``token`` (the LMS service's) and ``users`` (pre-created names).
+  ``api_url``, ``token`` (the LMS service's) and ``users`` (pre-created names);
+  ``hub.token_for(name)`` makes an API token of that hub user, as a lab has.
 """
 
 import os
@@ -26,6 +27,20 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "hub_config" / "jupyterhub_config.py"
 CLIENT_SECRET = "hub-test-client-secret"
 API_TOKEN = "hub-test-lms-api-token-0123456789abcdef"
+ADMIN_TOKEN = "hub-test-admin-token-only-in-tests-0123"
+# The product config, plus a test-only service that may make users' tokens.
+TEST_CONFIG = f"""
+__file__ = {str(CONFIG)!r}
+exec(compile(open(__file__).read(), __file__, "exec"))
+c.JupyterHub.services.append({{"name": "test-admin", "api_token": {ADMIN_TOKEN!r}}})
+c.JupyterHub.load_roles.append(
+    {{
+        "name": "test-admin",
+        "scopes": ["tokens", "admin:users"],
+        "services": ["test-admin"],
+    }}
+)
+"""
 
 
 def free_port() -> int:
@@ -79,6 +94,31 @@ class RunningHub:
             timeout=10,
         )
 
+    def create_users(self, names: list[str]) -> None:
+        """Make hub users (the LMS never does: people appear at first sign-in)."""
+        response = requests.post(
+            f"{self.api_url}/users",
+            headers={"Authorization": f"token {ADMIN_TOKEN}"},
+            json={
+                "usernames": [
+                    n for n in names if self.get(f"/users/{n}").status_code == 404
+                ]
+            },
+            timeout=30,
+        )
+        assert response.status_code in (201, 400, 409), response.text
+
+    def token_for(self, name: str) -> str:
+        """A new API token of hub user ``name`` (what a lab server holds)."""
+        response = requests.post(
+            f"{self.api_url}/users/{name}/tokens",
+            headers={"Authorization": f"token {ADMIN_TOKEN}"},
+            json={"note": "test"},
+            timeout=10,
+        )
+        response.raise_for_status()
+        return response.json()["token"]
+
 
 HUB_USERS = ("learner-a", "learner-b", "teacher")
 
@@ -105,8 +145,10 @@ def hub(tmp_path_factory):
     # The LMS never creates hub users (they appear at first sign-in): the test
     # declares a few so there is someone to put in groups.
     allowed = [f"--LMSAuthenticator.allowed_users={name}" for name in HUB_USERS]
+    config = directory / "jupyterhub_config.py"
+    config.write_text(TEST_CONFIG)
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(CONFIG), *allowed],
+        [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(config), *allowed],
         cwd=directory,
         env=env,
         stdout=subprocess.DEVNULL,

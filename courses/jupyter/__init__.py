@@ -32,6 +32,12 @@ _LAZY = {
     "GradeResult": "results",
     "NotebookResult": "results",
     "NoFreeSlot": "slots",
+    "notebook_read": "notebooks",
+    "tampering": "notebooks",
+    "Release": "releases",
+    "ReleaseRefused": "releases",
+    "release_build": "releases",
+    "safe_relative": "releases",
 }
 
 

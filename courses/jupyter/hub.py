@@ -46,11 +46,21 @@ class HubClient:
             ) from error
         if response.status_code >= 400 and response.status_code != 404:
             try:
-                message = response.json().get("message", response.text)
+                message = response.json().get("message") or response.text
             except ValueError:
                 message = response.text
-            raise HubError(response.status_code, message[:300])
+            raise HubError(response.status_code, str(message)[:300])
         return response
+
+    def whoami(self) -> dict | None:
+        """The owner of this client's token, or None if the hub does not know it."""
+        try:
+            response = self._request("GET", "/user")
+        except HubError as error:
+            if error.status in (401, 403):
+                return None
+            raise
+        return None if response.status_code == 404 else response.json()
 
     def user(self, name: str) -> dict | None:
         """The hub's model of user ``name`` (groups, servers, activity), or None."""

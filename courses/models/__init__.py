@@ -1,3 +1,4 @@
+from .assignments import Assignment, AssignmentFile, Submission, SubmissionFile
 from .cohorts import Cohort
 from .enrollment import Enrollment, EnrollmentEvent, Invitation
 from .institutions import Institution
@@ -5,6 +6,10 @@ from .pages import CataloguePage, CoursePage, TrackPage
 from .targets import TalentProgramme, TalentTarget
 
 __all__ = [
+    "Assignment",
+    "AssignmentFile",
+    "Submission",
+    "SubmissionFile",
     "CataloguePage",
     "Cohort",
     "CoursePage",

@@ -1,3 +1,13 @@
+from .assignments import (
+    assignment_for_learner,
+    assignment_released_to,
+    assignments_by_cohort,
+    assignments_released_to,
+    release_files,
+    release_notebooks,
+    submission_files,
+    submissions_of,
+)
 from .catalogue import course_detail, course_search, track_cards, track_detail
 from .cohorts import cohort_state, cohorts_with_seats, next_window_change
 from .enrollment import (
@@ -9,14 +19,26 @@ from .enrollment import (
 )
 from .lab import lab_groups_for
 from .permissions import (
+    assignments_manageable_by,
     cohorts_manageable_by,
     enrollments_manageable_by,
     institutions_of,
     invitations_manageable_by,
+    submissions_manageable_by,
     user_can_manage_cohort,
 )
 
 __all__ = [
+    "assignment_for_learner",
+    "assignment_released_to",
+    "assignments_by_cohort",
+    "assignments_manageable_by",
+    "submissions_manageable_by",
+    "assignments_released_to",
+    "release_files",
+    "release_notebooks",
+    "submission_files",
+    "submissions_of",
     "cohort_state",
     "cohorts_taught_by",
     "cohorts_manageable_by",

@@ -6,7 +6,14 @@ of their institutions; instructors the cohorts they teach. Nobody else any.
 
 from django.db.models import Q, QuerySet
 
-from courses.models import Cohort, Enrollment, Institution, Invitation
+from courses.models import (
+    Assignment,
+    Cohort,
+    Enrollment,
+    Institution,
+    Invitation,
+    Submission,
+)
 
 
 def _cohort_scope(user) -> Q | None:
@@ -39,6 +46,14 @@ def enrollments_manageable_by(user) -> QuerySet[Enrollment]:
 
 def invitations_manageable_by(user) -> QuerySet[Invitation]:
     return _scoped(Invitation.objects.all(), user, prefix="cohort")
+
+
+def assignments_manageable_by(user) -> QuerySet[Assignment]:
+    return _scoped(Assignment.objects.all(), user, prefix="cohort")
+
+
+def submissions_manageable_by(user) -> QuerySet[Submission]:
+    return _scoped(Submission.objects.all(), user, prefix="assignment__cohort")
 
 
 def institutions_of(user) -> QuerySet[Institution]:

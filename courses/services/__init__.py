@@ -1,3 +1,4 @@
+from .assignments import assignment_check, assignment_release, assignment_save
 from .catalogue_cache import catalogue_changed
 from .cohorts import cohort_save
 from .enrollment import (
@@ -14,6 +15,9 @@ from .errors import ServiceError
 from .invitations import invitation_accept, invitation_create
 
 __all__ = [
+    "assignment_check",
+    "assignment_release",
+    "assignment_save",
     "EnrollmentOutcome",
     "ServiceError",
     "catalogue_changed",

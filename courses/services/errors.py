@@ -1,3 +1,6 @@
+from django.utils.translation import gettext
+
+
 class ServiceError(Exception):
     """A rule refused the action; ``message`` is for the person who asked."""
 
@@ -5,3 +8,8 @@ class ServiceError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+def problem_text(problem) -> str:
+    """A problem from courses.jupyter, in the language of the person reading."""
+    return gettext(problem.template) % problem.params

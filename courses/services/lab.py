@@ -7,11 +7,13 @@ queued after every change that affects it, and each sign-in resets the groups.
 """
 
 import datetime as dt
+import hashlib
 import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import transaction
 from django.tasks import default_task_backend
 from django.utils import timezone
@@ -143,3 +145,22 @@ def lab_access_revoke(*, user) -> int:
     deleted, _ = Token.objects.filter(user=user).delete()
     lab_sync_later(user.pk)
     return deleted
+
+
+IDENTITY_TTL = 60  # seconds a hub token's owner is remembered
+UNKNOWN_TTL = 10  # … and a refused token's refusal
+
+
+def lab_identity(*, token: str):
+    """The LMS person a lab's hub token belongs to, or None (unknown token)."""
+    if not token or not settings.HUB_API_URL:
+        return None
+    key = "hub-token:" + hashlib.sha256(token.encode()).hexdigest()
+    name = cache.get(key)
+    if name is None:
+        owner = HubClient(settings.HUB_API_URL, token).whoami() or {}
+        name = owner.get("name", "") if owner.get("kind") == "user" else ""
+        cache.set(key, name, IDENTITY_TTL if name else UNKNOWN_TTL)
+    if not name:
+        return None
+    return get_user_model().objects.filter(username=name, is_active=True).first()

@@ -199,6 +199,9 @@ IDP_OIDC_ROTATE_REFRESH_TOKEN = True
 # the LMS's, so their cookies stay apart); empty means no lab is configured.
 HUB_URL = os.environ.get("HUB_URL", "").rstrip("/")
 HUB_API_URL = os.environ.get("HUB_API_URL", f"{HUB_URL}/hub/api" if HUB_URL else "")
+# The exchange: what a lab may upload in one submission.
+EXCHANGE_MAX_UPLOAD_BYTES = int(os.environ.get("EXCHANGE_MAX_UPLOAD_MB", "20")) * 2**20
+EXCHANGE_MAX_FILES = int(os.environ.get("EXCHANGE_MAX_FILES", "100"))
 # Secrets shared with the hub process (hub_config reads the same files).
 HUB_SECRETS_DIR = Path(os.environ.get("HUB_SECRETS_DIR", DATA_DIR / "hub-secrets"))
 HUB_API_TOKEN = HUB_OIDC_CLIENT_SECRET = ""

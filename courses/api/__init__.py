@@ -1,0 +1,34 @@
+"""The LMS's REST API (django-ninja): the nbgrader exchange for labs.
+
+OpenAPI schema at /api/openapi.json, browsable docs at /api/docs.
+"""
+
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from courses.api.exchange import router as exchange_router
+from courses.services import ServiceError
+
+from .errors import STATUS, error_response
+
+api = NinjaAPI(
+    title="Talent Pipeline LMS",
+    version="1",
+    description="The nbgrader exchange of the labs (docs/exchange-api.md).",
+    urls_namespace="api",
+)
+api.add_router("/exchange/", exchange_router)
+
+
+@api.exception_handler(ServiceError)
+def _refused(request, error: ServiceError):
+    return error_response(error.message, error.code, STATUS.get(error.code, 400))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, error):
+    return error_response(
+        "Sign in to the lab first: this request has no valid hub token.",
+        "not_authenticated",
+        401,
+    )

@@ -1,0 +1,195 @@
+"""nbgrader's exchange, served to labs: list, fetch, submit, own submissions.
+
+Each endpoint authenticates the lab's hub token (``HubToken``), then calls one
+selector or service; every refusal is a ServiceError mapped to a 4xx in
+``courses.api``. The contract: docs/exchange-api.md.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.security import APIKeyHeader
+
+from courses import selectors
+from courses.models import Submission
+from courses.services import ServiceError
+from courses.services.archives import ERROR_TOO_LARGE, archive_read, archive_write
+from courses.services.lab import lab_identity
+from courses.services.submissions import ERROR_NOT_FOUND, submission_create
+
+
+class HubToken(APIKeyHeader):
+    """``Authorization: token <the lab's JUPYTERHUB_API_TOKEN>``."""
+
+    param_name = "Authorization"
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        scheme, _sep, token = (key or "").partition(" ")
+        if scheme.lower() != "token":
+            return None
+        return lab_identity(token=token.strip())
+
+
+router = Router(auth=HubToken(), tags=["exchange"])
+
+
+class SubmissionOut(Schema):
+    attempt: int
+    timestamp: str
+    submitted_at: str
+    late: bool
+    late_by_seconds: int
+    status: str
+    notebooks: list[str]
+    feedback: dict[str, dict[str, str]]
+    warnings: list[str]
+
+
+class AssignmentOut(Schema):
+    course_id: str
+    assignment_id: str
+    title: str
+    released_at: str
+    due_at: str | None
+    late_policy: str
+    max_attempts: int
+    attempts_left: int
+    notebooks: list[str]
+    submissions: list[SubmissionOut]
+
+
+class AssignmentList(Schema):
+    assignments: list[AssignmentOut]
+
+
+def _submission_out(submission: Submission) -> dict:
+    return {
+        "attempt": submission.attempt,
+        "timestamp": submission.nbgrader_timestamp,
+        "submitted_at": submission.submitted_at.isoformat(),
+        "late": submission.is_late,
+        "late_by_seconds": int(submission.late_by.total_seconds()),
+        "status": submission.status,
+        "notebooks": sorted(
+            f.path.removesuffix(".ipynb")
+            for f in submission.files.all()
+            if f.path.endswith(".ipynb")
+        ),
+        "feedback": {},
+        "warnings": submission.warnings,
+    }
+
+
+def _assignment_out(assignment, user) -> dict:
+    submissions = selectors.submissions_of(user=user, assignment=assignment)
+    return {
+        "course_id": assignment.cohort.lab_course_id,
+        "assignment_id": assignment.name,
+        "title": assignment.title,
+        "released_at": assignment.release_at.isoformat(),
+        "due_at": assignment.due_at.isoformat() if assignment.due_at else None,
+        "late_policy": assignment.late_policy,
+        "max_attempts": assignment.max_attempts,
+        "attempts_left": max(0, assignment.max_attempts - len(submissions)),
+        "notebooks": selectors.release_notebooks(assignment=assignment),
+        "submissions": [_submission_out(s) for s in submissions],
+    }
+
+
+def _zip(files: dict[str, bytes], filename: str) -> HttpResponse:
+    response = HttpResponse(archive_write(files), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _released(request: HttpRequest, course_id: str, assignment_id: str):
+    assignment = selectors.assignment_released_to(
+        user=request.auth, course_id=course_id, name=assignment_id
+    )
+    if assignment is None:
+        raise ServiceError(
+            _("No released assignment %(a)s in course %(c)s for you.")
+            % {"a": assignment_id, "c": course_id},
+            code=ERROR_NOT_FOUND,
+        )
+    return assignment
+
+
+@router.get("/assignments", response=AssignmentList, summary="Released assignments")
+def assignment_list(request: HttpRequest, course_id: str = ""):
+    assignments = selectors.assignments_released_to(
+        user=request.auth, course_id=course_id
+    )
+    return {"assignments": [_assignment_out(a, request.auth) for a in assignments]}
+
+
+@router.get(
+    "/courses/{course_id}/assignments/{assignment_id}/release",
+    summary="Download the student version (zip)",
+)
+def assignment_release(request: HttpRequest, course_id: str, assignment_id: str):
+    assignment = _released(request, course_id, assignment_id)
+    files = selectors.release_files(assignment=assignment)
+    return _zip(files, f"{assignment.name}.zip")
+
+
+@router.post(
+    "/courses/{course_id}/assignments/{assignment_id}/submissions",
+    response={200: SubmissionOut, 201: SubmissionOut},
+    summary="Submit an attempt (multipart field 'archive': a zip)",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "archive": {"type": "string", "format": "binary"}
+                        },
+                        "required": ["archive"],
+                    }
+                }
+            }
+        }
+    },
+)
+def submission_post(request: HttpRequest, course_id: str, assignment_id: str):
+    # Refuse an oversized body before reading it.
+    limit = settings.EXCHANGE_MAX_UPLOAD_BYTES
+    if int(request.META.get("CONTENT_LENGTH") or 0) > limit + 64 * 1024:
+        raise ServiceError(
+            _("The upload is larger than %(mb)d MB.") % {"mb": limit // 2**20},
+            code=ERROR_TOO_LARGE,
+        )
+    assignment = _released(request, course_id, assignment_id)
+    upload = request.FILES.get("archive")
+    if upload is None:
+        raise ServiceError(
+            _("Send the assignment as a zip in the field 'archive'."),
+            code="bad_archive",
+        )
+    outcome = submission_create(
+        user=request.auth,
+        assignment=assignment,
+        files=archive_read(upload.read()),
+        source=Submission.Source.LAB,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+    )
+    return Status(201 if outcome.created else 200, _submission_out(outcome.submission))
+
+
+@router.get(
+    "/courses/{course_id}/assignments/{assignment_id}/submissions/{attempt}",
+    summary="Download one of your attempts (zip)",
+)
+def submission_download(
+    request: HttpRequest, course_id: str, assignment_id: str, attempt: int
+):
+    assignment = _released(request, course_id, assignment_id)
+    submission = get_object_or_404(
+        Submission, assignment=assignment, user=request.auth, attempt=attempt
+    )
+    files = selectors.submission_files(submission=submission)
+    return _zip(files, f"{assignment.name}-attempt-{attempt}.zip")

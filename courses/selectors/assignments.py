@@ -1,0 +1,103 @@
+"""Reads of assignments and submissions, each limited to what the person may see."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from courses.models import Assignment, AssignmentFile, Enrollment, Submission
+
+
+def _read_all(records) -> dict[str, bytes]:
+    files = {}
+    for record in records:
+        with record.file.open("rb") as handle:
+            files[record.path] = handle.read()
+    return files
+
+
+def release_files(*, assignment: Assignment) -> dict[str, bytes]:
+    """The student version's files, by relative path."""
+    return _read_all(assignment.files.filter(kind=AssignmentFile.Kind.RELEASE))
+
+
+def submission_files(*, submission: Submission) -> dict[str, bytes]:
+    return _read_all(submission.files.all())
+
+
+def assignments_released_to(*, user, course_id: str = "") -> QuerySet[Assignment]:
+    """Released assignments of the cohorts where ``user`` holds a seat now."""
+    cohorts = Enrollment.objects.filter(
+        user=user, status=Enrollment.Status.ENROLLED
+    ).values("cohort")
+    queryset = Assignment.objects.filter(
+        cohort__in=cohorts,
+        state=Assignment.State.READY,
+        release_at__lte=timezone.now(),
+    )
+    if course_id:
+        queryset = queryset.filter(cohort__lab_course_id=course_id)
+    return (
+        queryset.select_related("cohort")
+        .annotate(attempts_used=Count("submissions", filter=Q(submissions__user=user)))
+        .order_by("-release_at", "name")
+    )
+
+
+def assignment_released_to(*, user, course_id: str, name: str) -> Assignment | None:
+    return (
+        assignments_released_to(user=user, course_id=course_id)
+        .filter(name=name)
+        .first()
+    )
+
+
+def submissions_of(*, user, assignment: Assignment) -> list[Submission]:
+    return list(
+        Submission.objects.filter(user=user, assignment=assignment)
+        .prefetch_related("files")
+        .order_by("attempt")
+    )
+
+
+def release_notebooks(*, assignment: Assignment) -> list[str]:
+    """The notebook ids (file names without .ipynb) of the release."""
+    paths = assignment.files.filter(
+        kind=AssignmentFile.Kind.RELEASE, path__endswith=".ipynb"
+    ).values_list("path", flat=True)
+    return sorted(path.removesuffix(".ipynb") for path in paths)
+
+
+def _seat_cohorts(user):
+    return Enrollment.objects.filter(
+        user=user, status__in=Enrollment.SEAT_HOLDING
+    ).values("cohort")
+
+
+def assignment_for_learner(*, user, pk: int) -> Assignment | None:
+    """A released assignment of a cohort where ``user`` holds (or held) a seat."""
+    return (
+        Assignment.objects.filter(
+            pk=pk,
+            cohort__in=_seat_cohorts(user),
+            state=Assignment.State.READY,
+            release_at__lte=timezone.now(),
+        )
+        .select_related("cohort", "cohort__course")
+        .first()
+    )
+
+
+def assignments_by_cohort(*, user) -> dict[int, list[Assignment]]:
+    """Released assignments of ``user``'s cohorts, by cohort id, due first."""
+    assignments = (
+        Assignment.objects.filter(
+            cohort__in=_seat_cohorts(user),
+            state=Assignment.State.READY,
+            release_at__lte=timezone.now(),
+        )
+        .annotate(attempts_used=Count("submissions", filter=Q(submissions__user=user)))
+        .order_by("due_at", "name")
+    )
+    grouped: dict[int, list[Assignment]] = {}
+    for assignment in assignments:
+        grouped.setdefault(assignment.cohort_id, []).append(assignment)
+    return grouped

@@ -1,0 +1,166 @@
+"""Submissions: a learner's attempt is checked, numbered and stored at once.
+
+The learner's enrolment row is locked while an attempt is numbered, so two
+submits at the same moment get attempts n and n+1, and a retried request (same
+idempotency key) finds the first one instead of making another.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from courses.jupyter import notebook_read, tampering
+from courses.models import Assignment, Enrollment, Submission, SubmissionFile
+from courses.selectors.assignments import release_files
+
+from .errors import ServiceError, problem_text
+
+ERROR_NOT_ENROLLED = "not_enrolled"
+ERROR_NOT_FOUND = "not_found"
+ERROR_DEADLINE = "deadline_passed"
+ERROR_NO_ATTEMPTS = "no_attempts_left"
+ERROR_BAD_NOTEBOOK = "bad_notebook"
+ERROR_NO_NOTEBOOK = "no_notebook"
+
+
+@dataclass(frozen=True)
+class SubmissionOutcome:
+    submission: Submission
+    created: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+def _lock_enrollment(user, assignment: Assignment) -> Enrollment:
+    enrollment = (
+        Enrollment.objects.select_for_update()
+        .filter(
+            user=user, cohort=assignment.cohort_id, status=Enrollment.Status.ENROLLED
+        )
+        .first()
+    )
+    if enrollment is None:
+        raise ServiceError(
+            _("You are not enrolled in the cohort of this assignment."),
+            code=ERROR_NOT_ENROLLED,
+        )
+    return enrollment
+
+
+def _late_by(assignment: Assignment, now: dt.datetime) -> dt.timedelta:
+    if assignment.due_at is None or now <= assignment.due_at:
+        return dt.timedelta(0)
+    return now - assignment.due_at
+
+
+def _check_rules(assignment: Assignment, user, late_by: dt.timedelta) -> int:
+    """The attempt number this submission gets, or a refusal."""
+    if late_by and assignment.late_policy == Assignment.LatePolicy.REFUSE:
+        due = formats.date_format(
+            timezone.localtime(assignment.due_at), "DATETIME_FORMAT"
+        )
+        raise ServiceError(
+            _("The due date passed on %(due)s; this assignment takes no late work.")
+            % {"due": due},
+            code=ERROR_DEADLINE,
+        )
+    used = Submission.objects.filter(assignment=assignment, user=user).count()
+    if used >= assignment.max_attempts:
+        raise ServiceError(
+            _("You used all %(n)d attempts of this assignment.")
+            % {"n": assignment.max_attempts},
+            code=ERROR_NO_ATTEMPTS,
+        )
+    return used + 1
+
+
+def _check_notebooks(assignment: Assignment, files: dict[str, bytes]) -> list[str]:
+    """Refuse unreadable notebooks; return warnings on what grading relies on."""
+    released = {
+        p: d
+        for p, d in release_files(assignment=assignment).items()
+        if p.endswith(".ipynb")
+    }
+    problems, warnings, notebooks = [], [], 0
+    for path, data in sorted(files.items()):
+        if not path.endswith(".ipynb"):
+            continue
+        notebook, unreadable = notebook_read(path, data)
+        problems += unreadable
+        if notebook is not None and path in released:
+            notebooks += 1
+            original = notebook_read(path, released[path])[0]
+            warnings += map(problem_text, tampering(path, original, notebook))
+    if problems:
+        message = " ".join(map(problem_text, problems))
+        raise ServiceError(message, code=ERROR_BAD_NOTEBOOK)
+    if not notebooks:
+        names = ", ".join(sorted(released)) or "—"
+        raise ServiceError(
+            _("The submission has none of the assignment's notebooks (%(names)s).")
+            % {"names": names},
+            code=ERROR_NO_NOTEBOOK,
+        )
+    missing = sorted(set(released) - set(files))
+    warnings += [_("%(name)s was not submitted.") % {"name": name} for name in missing]
+    return warnings
+
+
+def _store_all(submission: Submission, files: dict[str, bytes]) -> None:
+    """Store every file, or none: blobs already written go if one fails."""
+    written = []
+    try:
+        for path, data in sorted(files.items()):
+            record = SubmissionFile(
+                submission=submission,
+                path=path,
+                size=len(data),
+                sha256=SubmissionFile.digest(data),
+            )
+            record.file.save(path.rsplit("/", 1)[-1], ContentFile(data), save=False)
+            written.append(record.file)
+            record.save()
+    except BaseException:
+        for stored in written:
+            stored.storage.delete(stored.name)
+        raise
+
+
+@transaction.atomic
+def submission_create(
+    *,
+    user,
+    assignment: Assignment,
+    files: dict[str, bytes],
+    source: str,
+    idempotency_key: str = "",
+) -> SubmissionOutcome:
+    """Record a learner's attempt at the server's time, late or not."""
+    _lock_enrollment(user, assignment)
+    if idempotency_key:
+        earlier = Submission.objects.filter(
+            assignment=assignment, user=user, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None:
+            return SubmissionOutcome(earlier, created=False, warnings=earlier.warnings)
+    if not assignment.is_released():
+        raise ServiceError(_("This assignment is not released."), code=ERROR_NOT_FOUND)
+    now = timezone.now()
+    late_by = _late_by(assignment, now)
+    attempt = _check_rules(assignment, user, late_by)
+    warnings = _check_notebooks(assignment, files)
+    submission = Submission.objects.create(
+        assignment=assignment,
+        user=user,
+        attempt=attempt,
+        submitted_at=now,
+        late_by=late_by,
+        source=source,
+        idempotency_key=idempotency_key[:80],
+        warnings=warnings,
+    )
+    _store_all(submission, files)
+    return SubmissionOutcome(submission, created=True, warnings=warnings)
