@@ -162,6 +162,9 @@ c.Spawner.env_keep = []
 c.Spawner.environment = {
     "PATH": f"{LAB_PYTHON}:/usr/local/bin:/usr/bin:/bin",
     "LANG": "C.UTF-8",
+    # nbgrader's exchange is the LMS (hub_config/lms_exchange, installed in the
+    # lab environment); the lab authenticates with its own hub token.
+    "LMS_EXCHANGE_URL": f"{LMS_URL}/api/exchange",
 }
 
 if SPAWNER == "local":

@@ -8,6 +8,7 @@ selector or service; every refusal is a ServiceError mapped to a 4xx in
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import APIKeyHeader
@@ -29,7 +30,11 @@ class HubToken(APIKeyHeader):
         scheme, _sep, token = (key or "").partition(" ")
         if scheme.lower() != "token":
             return None
-        return lab_identity(token=token.strip())
+        person = lab_identity(token=token.strip())
+        if person is not None:
+            # Labs send no Accept-Language: answer in the person's own language.
+            translation.activate(person.language)
+        return person
 
 
 router = Router(auth=HubToken(), tags=["exchange"])

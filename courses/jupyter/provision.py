@@ -55,6 +55,7 @@ def provision(*, slots: int = DEFAULT_SLOT_COUNT, requirements: Path | None = No
         ensure_apt_packages()
         ensure_slot_users(slots)
         ensure_interpreter(requirements)
+        ensure_lab_files(PYTHON_HOME.resolve())
     JOBS_ROOT.mkdir(parents=True, exist_ok=True)
     JOBS_ROOT.chmod(0o711)  # slot users may enter their own job dir, not list others
 
@@ -98,6 +99,32 @@ def ensure_interpreter(requirements: Path | None) -> None:
         (build / STAMP).write_text(json.dumps(wanted))
     if PYTHON_HOME.resolve() != build:
         switch_to(build)
+
+
+HUB_CONFIG = Path(__file__).resolve().parents[2] / "hub_config"
+TAB_EXTENSION = '{"ServerApp": {"jpserver_extensions": {"lms_exchange.tab": true}}}\n'
+
+
+def ensure_lab_files(build: Path) -> None:
+    """The LMS exchange in the lab: the lms_exchange package, nbgrader's config
+    naming it, and the Assignments-tab extension that shows the LMS's messages.
+    Copied on every run (cheap), so a change to them needs no rebuild."""
+    version = sysconfig.get_python_version()
+    package = build / "lib" / f"python{version}" / "site-packages" / "lms_exchange"
+    staged = package.with_name("lms_exchange.new")
+    shutil.rmtree(staged, ignore_errors=True)
+    shutil.copytree(
+        HUB_CONFIG / "lms_exchange",
+        staged,
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    shutil.rmtree(package, ignore_errors=True)
+    staged.rename(package)
+    config = build / "etc" / "jupyter"
+    (config / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(HUB_CONFIG / "nbgrader_config.py", config / "nbgrader_config.py")
+    (config / "jupyter_server_config.d" / "lms_exchange.json").write_text(TAB_EXTENSION)
+    subprocess.run(["chmod", "-R", "a+rX,go-w", package, config], check=True)
 
 
 def build_interpreter(build: Path, requirements: Path | None) -> None:

@@ -7,6 +7,7 @@ passwords (random, generated once) are kept in DATA_DIR/demo-credentials.json (0
 import datetime as dt
 import json
 import secrets
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -18,6 +19,7 @@ from wagtail.models import Locale, Page, Site
 
 from courses import demo_data
 from courses.models import (
+    Assignment,
     CataloguePage,
     Cohort,
     CoursePage,
@@ -30,6 +32,7 @@ from courses.models import (
 )
 from lms.secrets import read_or_create_secret
 
+from .assignments import assignment_save
 from .cohorts import cohort_save
 from .enrollment import enrollment_apply, enrollment_create
 from .roles import INSTRUCTORS, PROGRAMME_STAFF
@@ -248,8 +251,28 @@ def _alumni(cohort: Cohort, *, count: int) -> None:
         )
 
 
+DEMO_ASSIGNMENT = Path(__file__).resolve().parents[1] / "demo_assignments" / "warmup"
+
+
+def _assignment(cohort: Cohort) -> None:
+    """A released warm-up assignment; the worker checks it after start-up."""
+    now = timezone.now()
+    sources = {p.name: p.read_bytes() for p in DEMO_ASSIGNMENT.iterdir() if p.is_file()}
+    assignment = Assignment(
+        cohort=cohort,
+        name="warmup",
+        title="준비 운동 · Warm-up",
+        instructions="데이터를 다루는 첫 연습입니다. A first exercise with data.",
+        release_at=now,
+        due_at=now + dt.timedelta(days=14),
+    )
+    assignment_save(assignment=assignment, sources=sources)
+
+
 def _current_learners(cohort: Cohort, spec: dict, people: dict) -> None:
     learner = {n: people[f"learner{n}@example.org"][0] for n in (1, 2, 3)}
+    if spec["code"] in ("ai-for-all", "medical-ai"):
+        _assignment(cohort)
     if spec["code"] == "ai-for-all":
         enrollment_create(user=learner[1], cohort=cohort)
     if spec["code"] == "medical-ai":  # two seats: two take them, learner 2 waits
