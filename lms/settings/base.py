@@ -261,6 +261,24 @@ STORAGES = {
     },
 }
 
+if os.environ.get("STORAGE_BACKEND") == "s3":
+    # Scale-out: submissions, assignments and media in an S3-compatible store,
+    # shared by every web and worker machine.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", "lms"),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "location": os.environ.get("S3_PREFIX", ""),
+            "default_acl": None,  # private objects; downloads go through the LMS
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+
 WAGTAIL_SITE_NAME = "Talent Pipeline LMS"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 WAGTAIL_I18N_ENABLED = True

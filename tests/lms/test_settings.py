@@ -62,3 +62,24 @@ def test_dotenv_sets_only_what_the_environment_lacks(tmp_path, monkeypatch):
     assert os.environ["LMS_C"] == "from-environment"
     monkeypatch.delenv("LMS_A")
     monkeypatch.delenv("LMS_B")
+
+
+def test_an_s3_compatible_store_is_chosen_by_configuration(tmp_path):
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl)",
+        SECRET_KEY="x7" * 30,
+        DATA_DIR=str(tmp_path),
+        STORAGE_BACKEND="s3",
+        S3_BUCKET="submissions",
+        S3_ENDPOINT_URL="http://minio.internal:9000",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-4:] == [
+        "S3Storage",
+        "submissions",
+        "http://minio.internal:9000",
+        "None",
+    ]
