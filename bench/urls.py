@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from lms.urls import urlpatterns as lms_urlpatterns
 
@@ -13,4 +14,15 @@ def trivial(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
-urlpatterns = [path(TRIVIAL_PATH, trivial, name="bench_trivial"), *lms_urlpatterns]
+@csrf_exempt
+def upload(request: HttpRequest) -> HttpResponse:
+    """A plain upload: read the file, keep nothing (the baseline of the exchange)."""
+    size = len(request.FILES["archive"].read())
+    return HttpResponse(str(size), status=201, content_type="text/plain")
+
+
+urlpatterns = [
+    path(TRIVIAL_PATH, trivial, name="bench_trivial"),
+    path("bench/upload/", upload, name="bench_upload"),
+    *lms_urlpatterns,
+]

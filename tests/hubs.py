@@ -11,6 +11,7 @@
   ``hub.token_for(name)`` makes an API token of that hub user, as a lab has.
 """
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -123,17 +124,18 @@ class RunningHub:
 HUB_USERS = ("learner-a", "learner-b", "teacher")
 
 
-@pytest.fixture(scope="session")
-def hub(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("hub")
+@contextlib.contextmanager
+def running_hub(directory: Path, *, users=HUB_USERS, lms_url="http://localhost:1"):
+    """A real JupyterHub (simple spawner) from the product config, plus a
+    test-only admin service; stopped on exit. Used by tests and benchmarks."""
     secrets_dir = directory / "secrets"
-    secrets_dir.mkdir()
+    secrets_dir.mkdir(parents=True, exist_ok=True)
     (secrets_dir / "oidc-client-secret").write_text(CLIENT_SECRET)
     (secrets_dir / "lms-api-token").write_text(API_TOKEN)
     public, api, proxy_api = free_port(), free_port(), free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("HUB_", "LMS_"))},
-        "LMS_URL": "http://localhost:1",
+        "LMS_URL": lms_url,
         "HUB_URL": f"http://127.0.0.1:{public}",
         "HUB_API_PORT": str(api),
         "HUB_PROXY_API_PORT": str(proxy_api),
@@ -142,38 +144,55 @@ def hub(tmp_path_factory):
         "HUB_SPAWNER": "simple",
         "PYTHONPATH": str(ROOT),
     }
-    # The LMS never creates hub users (they appear at first sign-in): the test
-    # declares a few so there is someone to put in groups.
-    allowed = [f"--LMSAuthenticator.allowed_users={name}" for name in HUB_USERS]
+    # The LMS never creates hub users (they appear at first sign-in): declare a
+    # few so there is someone to put in groups.
+    allowed = [f"--LMSAuthenticator.allowed_users={name}" for name in users]
     config = directory / "jupyterhub_config.py"
     config.write_text(TEST_CONFIG)
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(config), *allowed],
-        cwd=directory,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(directory / "hub.log", "w"),  # noqa: SIM115
-    )
-    running = RunningHub(f"http://127.0.0.1:{api}/hub/api", API_TOKEN, HUB_USERS)
+    with open(directory / "hub.log", "w") as log:
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "jupyterhub"),
+                "-f",
+                str(config),
+                *allowed,
+            ],
+            cwd=directory,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+    running = RunningHub(f"http://127.0.0.1:{api}/hub/api", API_TOKEN, tuple(users))
+    try:
+        _wait_until_up(running, process, directory / "hub.log")
+        yield running
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _wait_until_up(running: RunningHub, process, log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             if running.get("/users").status_code == 200:
-                break
+                return
         except requests.ConnectionError:
             pass
         if process.poll() is not None:
-            raise RuntimeError((directory / "hub.log").read_text()[-3000:])
+            raise RuntimeError(log.read_text()[-3000:])
         time.sleep(0.3)
-    else:
-        process.kill()
-        raise RuntimeError("JupyterHub did not start")
-    yield running
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    process.kill()
+    raise RuntimeError("JupyterHub did not start")
+
+
+@pytest.fixture(scope="session")
+def hub(tmp_path_factory):
+    with running_hub(tmp_path_factory.mktemp("hub")) as running:
+        yield running
 
 
 @pytest.fixture

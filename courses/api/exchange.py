@@ -69,7 +69,9 @@ class AssignmentList(Schema):
     assignments: list[AssignmentOut]
 
 
-def _submission_out(submission: Submission) -> dict:
+def _submission_out(submission: Submission, paths=None) -> dict:
+    if paths is None:
+        paths = [f.path for f in submission.files.all()]
     return {
         "attempt": submission.attempt,
         "timestamp": submission.nbgrader_timestamp,
@@ -78,9 +80,7 @@ def _submission_out(submission: Submission) -> dict:
         "late_by_seconds": int(submission.late_by.total_seconds()),
         "status": submission.status,
         "notebooks": sorted(
-            f.path.removesuffix(".ipynb")
-            for f in submission.files.all()
-            if f.path.endswith(".ipynb")
+            path.removesuffix(".ipynb") for path in paths if path.endswith(".ipynb")
         ),
         "feedback": {},
         "warnings": submission.warnings,
@@ -175,14 +175,18 @@ def submission_post(request: HttpRequest, course_id: str, assignment_id: str):
             _("Send the assignment as a zip in the field 'archive'."),
             code="bad_archive",
         )
+    files = archive_read(upload.read())
     outcome = submission_create(
         user=request.auth,
         assignment=assignment,
-        files=archive_read(upload.read()),
+        files=files,
         source=Submission.Source.LAB,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
-    return Status(201 if outcome.created else 200, _submission_out(outcome.submission))
+    paths = list(files) if outcome.created else None  # a replay reads its own
+    return Status(
+        201 if outcome.created else 200, _submission_out(outcome.submission, paths)
+    )
 
 
 @router.get(

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .base import LearnerRecord
+
 ERROR_DUE_BEFORE_RELEASE = _("The due date must come after the release.")
 ERROR_CAP_BELOW_PENALTY = _("The cap cannot be smaller than one day's penalty.")
 
@@ -165,7 +167,7 @@ class StoredFile(models.Model):
         return hashlib.sha256(data).hexdigest()
 
 
-class AssignmentFile(StoredFile):
+class AssignmentFile(LearnerRecord, StoredFile):
     """A source file (the instructor's), or one of the release (the learners')."""
 
     class Kind(models.TextChoices):
@@ -190,7 +192,7 @@ class AssignmentFile(StoredFile):
         ]
 
 
-class Submission(models.Model):
+class Submission(LearnerRecord, models.Model):
     """One attempt of one learner at an assignment, as received."""
 
     class Status(models.TextChoices):
@@ -255,7 +257,7 @@ class Submission(models.Model):
         return moment.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
 
 
-class SubmissionFile(StoredFile):
+class SubmissionFile(LearnerRecord, StoredFile):
     """A file of a submission, exactly as the learner sent it."""
 
     storage_prefix = "submissions"

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .base import LearnerRecord
 
-class Enrollment(models.Model):
+
+class Enrollment(LearnerRecord, models.Model):
     """A person in a cohort, from application to completion."""
 
     class Status(models.TextChoices):
@@ -67,7 +69,7 @@ class Enrollment(models.Model):
         return self.status in self.SEAT_HOLDING
 
 
-class EnrollmentEvent(models.Model):
+class EnrollmentEvent(LearnerRecord, models.Model):
     """One status change of an enrolment: what, who, when and why."""
 
     enrollment = models.ForeignKey(
@@ -101,7 +103,7 @@ class EnrollmentEvent(models.Model):
         return f"{self.from_status or '∅'} → {self.to_status}"
 
 
-class Invitation(models.Model):
+class Invitation(LearnerRecord, models.Model):
     """An invitation by email to an invitation-only (or any) cohort."""
 
     cohort = models.ForeignKey(

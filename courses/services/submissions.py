@@ -6,6 +6,7 @@ idempotency key) finds the first one instead of making another.
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
@@ -14,8 +15,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from courses.jupyter import notebook_read, tampering
-from courses.models import Assignment, Enrollment, Submission, SubmissionFile
-from courses.selectors.assignments import release_files
+from courses.models import (
+    Assignment,
+    AssignmentFile,
+    Enrollment,
+    Submission,
+    SubmissionFile,
+)
 
 from .errors import ServiceError, problem_text
 
@@ -56,7 +62,7 @@ def _late_by(assignment: Assignment, now: dt.datetime) -> dt.timedelta:
     return now - assignment.due_at
 
 
-def _check_rules(assignment: Assignment, user, late_by: dt.timedelta) -> int:
+def _check_rules(assignment: Assignment, used: int, late_by: dt.timedelta) -> int:
     """The attempt number this submission gets, or a refusal."""
     if late_by and assignment.late_policy == Assignment.LatePolicy.REFUSE:
         due = formats.date_format(
@@ -67,7 +73,6 @@ def _check_rules(assignment: Assignment, user, late_by: dt.timedelta) -> int:
             % {"due": due},
             code=ERROR_DEADLINE,
         )
-    used = Submission.objects.filter(assignment=assignment, user=user).count()
     if used >= assignment.max_attempts:
         raise ServiceError(
             _("You used all %(n)d attempts of this assignment.")
@@ -77,13 +82,25 @@ def _check_rules(assignment: Assignment, user, late_by: dt.timedelta) -> int:
     return used + 1
 
 
+@functools.lru_cache(maxsize=32)
+def _released_notebooks(assignment_id: int, version: str) -> dict:
+    """The release's notebooks, parsed once per assignment version (a new check
+    saves the assignment, so ``updated_at`` names the release's content)."""
+    records = AssignmentFile.objects.filter(
+        assignment_id=assignment_id,
+        kind=AssignmentFile.Kind.RELEASE,
+        path__endswith=".ipynb",
+    )
+    notebooks = {}
+    for record in records:
+        with record.file.open("rb") as handle:
+            notebooks[record.path] = notebook_read(record.path, handle.read())[0]
+    return notebooks
+
+
 def _check_notebooks(assignment: Assignment, files: dict[str, bytes]) -> list[str]:
     """Refuse unreadable notebooks; return warnings on what grading relies on."""
-    released = {
-        p: d
-        for p, d in release_files(assignment=assignment).items()
-        if p.endswith(".ipynb")
-    }
+    released = _released_notebooks(assignment.pk, assignment.updated_at.isoformat())
     problems, warnings, notebooks = [], [], 0
     for path, data in sorted(files.items()):
         if not path.endswith(".ipynb"):
@@ -92,8 +109,7 @@ def _check_notebooks(assignment: Assignment, files: dict[str, bytes]) -> list[st
         problems += unreadable
         if notebook is not None and path in released:
             notebooks += 1
-            original = notebook_read(path, released[path])[0]
-            warnings += map(problem_text, tampering(path, original, notebook))
+            warnings += map(problem_text, tampering(path, released[path], notebook))
     if problems:
         message = " ".join(map(problem_text, problems))
         raise ServiceError(message, code=ERROR_BAD_NOTEBOOK)
@@ -140,17 +156,22 @@ def submission_create(
 ) -> SubmissionOutcome:
     """Record a learner's attempt at the server's time, late or not."""
     _lock_enrollment(user, assignment)
-    if idempotency_key:
-        earlier = Submission.objects.filter(
-            assignment=assignment, user=user, idempotency_key=idempotency_key
-        ).first()
-        if earlier is not None:
-            return SubmissionOutcome(earlier, created=False, warnings=earlier.warnings)
+    earlier = list(  # one query: the attempts so far and their keys
+        Submission.objects.filter(assignment=assignment, user=user).values_list(
+            "idempotency_key", "pk"
+        )
+    )
+    replay = next(
+        (pk for key, pk in earlier if idempotency_key and key == idempotency_key), None
+    )
+    if replay is not None:
+        replayed = Submission.objects.get(pk=replay)
+        return SubmissionOutcome(replayed, created=False, warnings=replayed.warnings)
     if not assignment.is_released():
         raise ServiceError(_("This assignment is not released."), code=ERROR_NOT_FOUND)
     now = timezone.now()
     late_by = _late_by(assignment, now)
-    attempt = _check_rules(assignment, user, late_by)
+    attempt = _check_rules(assignment, len(earlier), late_by)
     warnings = _check_notebooks(assignment, files)
     submission = Submission.objects.create(
         assignment=assignment,
