@@ -36,3 +36,10 @@ def check_assignment(assignment_id: int) -> str:
 
     assignment = assignment_check(assignment_id=assignment_id)
     return assignment.state if assignment else "gone"
+
+
+@task()
+def grade_submissions(submission_ids: list[int]) -> dict:
+    from courses.services.grading import grading_run
+
+    return grading_run(submission_ids=submission_ids)

@@ -87,3 +87,40 @@ def cell_score(grade) -> CellScore:
         needs_manual_grade=bool(grade.needs_manual_grade),
         failed_tests=bool(grade.failed_tests),
     )
+
+
+def submission_timestamp(course: Course, assignment: str, student: str) -> str | None:
+    """When the attempt the gradebook holds was submitted (nbgrader's text)."""
+    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+        try:
+            found = gb.find_submission(assignment, student)
+        except MissingEntry:
+            return None
+        return (
+            found.timestamp.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+            if (found.timestamp)
+            else None
+        )
+
+
+def manual_scores_set(
+    course: Course,
+    assignment: str,
+    student: str,
+    notebook: str,
+    scores: dict[str, float],
+) -> NotebookResult:
+    """Record scores given by hand (cell name -> points), as formgrader does."""
+    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+        submitted = gb.find_submission_notebook(notebook, assignment, student)
+        for grade in submitted.grades:
+            if grade.name in scores:
+                points = scores[grade.name]
+                if not 0 <= points <= grade.max_score:
+                    raise ValueError(
+                        f"{grade.name}: {points} is not within 0..{grade.max_score}"
+                    )
+                grade.manual_score = points
+                grade.needs_manual_grade = False
+        gb.db.commit()
+    return notebook_result(course, assignment, student, notebook)

@@ -1,4 +1,12 @@
-from .assignments import Assignment, AssignmentFile, Submission, SubmissionFile
+from .assignments import (
+    Assignment,
+    AssignmentFile,
+    Extension,
+    Submission,
+    SubmissionFeedback,
+    SubmissionFile,
+    SubmissionScore,
+)
 from .cohorts import Cohort
 from .enrollment import Enrollment, EnrollmentEvent, Invitation
 from .institutions import Institution
@@ -8,8 +16,11 @@ from .targets import TalentProgramme, TalentTarget
 __all__ = [
     "Assignment",
     "AssignmentFile",
+    "Extension",
     "Submission",
+    "SubmissionFeedback",
     "SubmissionFile",
+    "SubmissionScore",
     "CataloguePage",
     "Cohort",
     "CoursePage",

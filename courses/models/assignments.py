@@ -1,4 +1,5 @@
 import datetime as dt
+import decimal
 import hashlib
 import uuid
 
@@ -199,6 +200,7 @@ class Submission(LearnerRecord, models.Model):
         RECEIVED = "received", _("Received")
         GRADING = "grading", _("Grading")
         GRADED = "graded", _("Graded")
+        MANUAL = "manual", _("Needs grading by hand")
         FAILED = "failed", _("Could not be graded")
 
     class Source(models.TextChoices):
@@ -226,6 +228,27 @@ class Submission(LearnerRecord, models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.RECEIVED
     )
+    # Scores before the late penalty; None until graded (never 0 for "unknown").
+    score = models.DecimalField(
+        _("score"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    max_score = models.DecimalField(
+        _("out of"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    penalty = models.DecimalField(
+        _("late penalty (%)"), max_digits=5, decimal_places=2, default=0
+    )
+    graded_at = models.DateTimeField(_("graded at"), null=True, blank=True)
+    grading_error = models.TextField(_("why it could not be graded"), blank=True)
+    grading_seconds = models.FloatField(null=True, blank=True, editable=False)
+    feedback_released_at = models.DateTimeField(
+        _("feedback released at"), null=True, blank=True
+    )
+    # The grading lease: a worker owns the job while lease_until is ahead; a
+    # killed worker's job is handed out again once it passes (see grading.py).
+    grading_tries = models.PositiveSmallIntegerField(default=0, editable=False)
+    lease_token = models.CharField(max_length=32, blank=True, editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("submission")
@@ -251,6 +274,18 @@ class Submission(LearnerRecord, models.Model):
         return self.late_by > dt.timedelta(0)
 
     @property
+    def final_score(self) -> decimal.Decimal | None:
+        """The score with the late penalty taken off."""
+        if self.score is None:
+            return None
+        kept = (100 - self.penalty) / 100
+        return (self.score * kept).quantize(decimal.Decimal("0.01"))
+
+    @property
+    def is_scored(self) -> bool:
+        return self.status == self.Status.GRADED and self.score is not None
+
+    @property
     def nbgrader_timestamp(self) -> str:
         """The submission time the way nbgrader writes it (UTC)."""
         moment = self.submitted_at.astimezone(dt.UTC)
@@ -273,3 +308,98 @@ class SubmissionFile(LearnerRecord, StoredFile):
                 fields=["submission", "path"], name="one_submission_file_per_path"
             )
         ]
+
+
+class SubmissionScore(LearnerRecord, models.Model):
+    """One graded cell of a submitted notebook: a test, or an answer by hand."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="scores"
+    )
+    notebook = models.CharField(_("notebook"), max_length=255)
+    cell = models.CharField(_("question"), max_length=255)
+    cell_type = models.CharField(max_length=10)
+    score = models.DecimalField(
+        _("score"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    max_score = models.DecimalField(_("out of"), max_digits=8, decimal_places=2)
+    auto_score = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    manual_score = models.DecimalField(
+        _("score by hand"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    needs_manual_grade = models.BooleanField(_("needs grading by hand"))
+    failed_tests = models.BooleanField(_("failed tests"), default=False)
+
+    class Meta:
+        verbose_name = _("question score")
+        verbose_name_plural = _("question scores")
+        ordering = ["submission", "notebook", "cell"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "notebook", "cell"],
+                name="one_score_per_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notebook} · {self.cell}"
+
+
+class SubmissionFeedback(LearnerRecord, StoredFile):
+    """nbgrader's feedback page of one notebook (hidden tests removed)."""
+
+    storage_prefix = "feedback"
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="feedback"
+    )
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "path"], name="one_feedback_file_per_path"
+            )
+        ]
+
+
+class Extension(LearnerRecord, models.Model):
+    """A later due date for one learner."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("assignment"),
+        on_delete=models.CASCADE,
+        related_name="extensions",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="extensions",
+    )
+    due_at = models.DateTimeField(_("new due date"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "user"], name="one_extension_per_learner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.assignment.name}"

@@ -24,6 +24,7 @@ from courses.models import (
 )
 
 from .errors import ServiceError, problem_text
+from .grading import due_for, grading_enqueue, late_by
 
 ERROR_NOT_ENROLLED = "not_enrolled"
 ERROR_NOT_FOUND = "not_found"
@@ -56,18 +57,10 @@ def _lock_enrollment(user, assignment: Assignment) -> Enrollment:
     return enrollment
 
 
-def _late_by(assignment: Assignment, now: dt.datetime) -> dt.timedelta:
-    if assignment.due_at is None or now <= assignment.due_at:
-        return dt.timedelta(0)
-    return now - assignment.due_at
-
-
-def _check_rules(assignment: Assignment, used: int, late_by: dt.timedelta) -> int:
+def _check_rules(assignment: Assignment, used: int, due, late: dt.timedelta) -> int:
     """The attempt number this submission gets, or a refusal."""
-    if late_by and assignment.late_policy == Assignment.LatePolicy.REFUSE:
-        due = formats.date_format(
-            timezone.localtime(assignment.due_at), "DATETIME_FORMAT"
-        )
+    if late and assignment.late_policy == Assignment.LatePolicy.REFUSE:
+        due = formats.date_format(timezone.localtime(due), "DATETIME_FORMAT")
         raise ServiceError(
             _("The due date passed on %(due)s; this assignment takes no late work.")
             % {"due": due},
@@ -170,18 +163,20 @@ def submission_create(
     if not assignment.is_released():
         raise ServiceError(_("This assignment is not released."), code=ERROR_NOT_FOUND)
     now = timezone.now()
-    late_by = _late_by(assignment, now)
-    attempt = _check_rules(assignment, len(earlier), late_by)
+    due = due_for(assignment=assignment, user=user)
+    late = late_by(due, now)
+    attempt = _check_rules(assignment, len(earlier), due, late)
     warnings = _check_notebooks(assignment, files)
     submission = Submission.objects.create(
         assignment=assignment,
         user=user,
         attempt=attempt,
         submitted_at=now,
-        late_by=late_by,
+        late_by=late,
         source=source,
         idempotency_key=idempotency_key[:80],
         warnings=warnings,
     )
     _store_all(submission, files)
+    grading_enqueue(submission_ids=[submission.pk])
     return SubmissionOutcome(submission, created=True, warnings=warnings)

@@ -202,6 +202,17 @@ HUB_API_URL = os.environ.get("HUB_API_URL", f"{HUB_URL}/hub/api" if HUB_URL else
 # The exchange: what a lab may upload in one submission.
 EXCHANGE_MAX_UPLOAD_BYTES = int(os.environ.get("EXCHANGE_MAX_UPLOAD_MB", "20")) * 2**20
 EXCHANGE_MAX_FILES = int(os.environ.get("EXCHANGE_MAX_FILES", "100"))
+
+# Autograding (courses/services/grading.py, docs/grading.md). One nbgrader course
+# directory per cohort under GRADING_DIR; a worker process grades up to
+# GRADING_CONCURRENCY notebooks at once (kernels mostly wait: more than the
+# cores helps); a job whose worker died is handed out again once its lease
+# (renewed while it runs) passes; GRADING_MAX_TRIES interrupted runs make it fail.
+GRADING_ENABLED = env_bool("GRADING_ENABLED", True)
+GRADING_DIR = Path(os.environ.get("GRADING_DIR", DATA_DIR / "grading"))
+GRADING_CONCURRENCY = int(os.environ.get("GRADING_CONCURRENCY", "4"))
+GRADING_LEASE_SECONDS = int(os.environ.get("GRADING_LEASE_SECONDS", "60"))
+GRADING_MAX_TRIES = int(os.environ.get("GRADING_MAX_TRIES", "3"))
 # Secrets shared with the hub process (hub_config reads the same files).
 HUB_SECRETS_DIR = Path(os.environ.get("HUB_SECRETS_DIR", DATA_DIR / "hub-secrets"))
 HUB_API_TOKEN = HUB_OIDC_CLIENT_SECRET = ""

@@ -34,4 +34,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = BASE_DIR / "data" / "test-media"
+# Tests about the exchange do not grade what they submit; grading tests turn it
+# on (tests/courses/test_grading.py) and grade with real sandboxed kernels.
+GRADING_ENABLED = False
+GRADING_DIR = BASE_DIR / "data" / f"test-grading-{os.getpid()}"
 ACCOUNT_RATE_LIMITS = False

@@ -1,0 +1,354 @@
+"""Autograding: each submission graded once, in a task worker, by nbgrader in the
+sandbox (courses.jupyter), its scores written to the LMS in one transaction.
+
+Neither task backend recovers a job whose worker was killed (django-tasks-db
+leaves it RUNNING, RQ marks it FAILED), so the submission carries its own lease:
+a worker claims it (status "grading", a random token, ``lease_until``), renews
+the lease while it grades, and writes the result only while it still holds the
+token. A killed worker's lease runs out and ``grading_sweep`` (run by the sweep
+command, and by every grading task when it finishes) hands the job out again;
+after GRADING_MAX_TRIES interrupted runs it fails with the reason recorded.
+
+A task grades more than the submission it was queued for: it keeps claiming
+whatever waits, up to GRADING_CONCURRENCY notebooks at once in one process-wide
+GradingPool whose lanes pre-start the next kernel. Tasks that find their
+submission already taken end at once.
+"""
+
+import datetime as dt
+import decimal
+import hashlib
+import logging
+import math
+import threading
+import uuid
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.jupyter import (
+    GradeResult,
+    GradingPool,
+    SandboxLimits,
+    course_prepare,
+    grade_submission,
+)
+from courses.models import (
+    Assignment,
+    AssignmentFile,
+    Extension,
+    Submission,
+    SubmissionScore,
+)
+from courses.selectors.assignments import submission_files
+
+log = logging.getLogger(__name__)
+Status = Submission.Status
+TIMESTAMP_FILE = "timestamp.txt"  # nbgrader's record of when it was submitted
+
+
+# Lateness ------------------------------------------------------------------
+
+
+def due_for(*, assignment: Assignment, user) -> dt.datetime | None:
+    """The learner's due date: their extension's, or the assignment's."""
+    extension = Extension.objects.filter(assignment=assignment, user=user).first()
+    return extension.due_at if extension else assignment.due_at
+
+
+def late_by(due: dt.datetime | None, moment: dt.datetime) -> dt.timedelta:
+    if due is None or moment <= due:
+        return dt.timedelta(0)
+    return moment - due
+
+
+def late_penalty(assignment: Assignment, late: dt.timedelta) -> decimal.Decimal:
+    """Per started day of lateness, up to the cap (percent of the score)."""
+    if late <= dt.timedelta(0) or assignment.late_policy != "penalty":
+        return decimal.Decimal(0)
+    days = math.ceil(late / dt.timedelta(days=1))
+    return min(assignment.penalty_per_day * days, assignment.penalty_cap)
+
+
+# Queueing and leases ---------------------------------------------------------
+
+
+def grading_enqueue(*, submission_ids: list[int]) -> None:
+    """Grade these once the current transaction commits."""
+    if not settings.GRADING_ENABLED or not submission_ids:
+        return
+    from courses.tasks import grade_submissions
+
+    ids = list(submission_ids)
+    transaction.on_commit(lambda: grade_submissions.enqueue(ids))
+
+
+def _claimable(now: dt.datetime) -> Q:
+    expired = Q(status=Status.GRADING, lease_until__lt=now)
+    return (Q(status=Status.RECEIVED) | expired) & Q(
+        grading_tries__lt=settings.GRADING_MAX_TRIES
+    )
+
+
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.GRADING_LEASE_SECONDS)
+
+
+def submission_claim(*, submission_id: int) -> str | None:
+    """Take the job if nobody holds it; the lease token, or None."""
+    now, token = timezone.now(), uuid.uuid4().hex
+    taken = Submission.objects.filter(_claimable(now), pk=submission_id).update(
+        status=Status.GRADING,
+        lease_token=token,
+        lease_until=now + _lease(),
+        grading_tries=F("grading_tries") + 1,
+    )
+    return token if taken else None
+
+
+def _waiting_ids(limit: int) -> list[int]:
+    return list(
+        Submission.objects.filter(_claimable(timezone.now()))
+        .order_by("submitted_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def grading_sweep() -> dict[str, int]:
+    """Fail jobs interrupted too often; queue those whose lease ran out or whose
+    task was lost (received long ago, never claimed)."""
+    now = timezone.now()
+    gave_up = Submission.objects.filter(
+        status=Status.GRADING,
+        lease_until__lt=now,
+        grading_tries__gte=settings.GRADING_MAX_TRIES,
+    ).update(
+        status=Status.FAILED,
+        lease_token="",
+        lease_until=None,
+        grading_error=_(
+            "Grading was interrupted %(n)d times (the worker stopped or the "
+            "notebook ran out of time); an instructor can grade it again."
+        )
+        % {"n": settings.GRADING_MAX_TRIES},
+    )
+    stale = Q(status=Status.GRADING, lease_until__lt=now) | Q(
+        status=Status.RECEIVED, submitted_at__lt=now - _lease()
+    )
+    again = list(
+        Submission.objects.filter(stale)
+        .filter(grading_tries__lt=settings.GRADING_MAX_TRIES)
+        .values_list("pk", flat=True)
+    )
+    if again and settings.GRADING_ENABLED:
+        from courses.tasks import grade_submissions
+
+        grade_submissions.enqueue(again)
+    return {"failed": gave_up, "queued": len(again)}
+
+
+@contextmanager
+def _lease_kept(submission_id: int, token: str):
+    """Renew the lease while the block runs, so only a dead worker loses it."""
+    done = threading.Event()
+
+    def renew() -> None:
+        try:
+            while not done.wait(settings.GRADING_LEASE_SECONDS / 3):
+                Submission.objects.filter(pk=submission_id, lease_token=token).update(
+                    lease_until=timezone.now() + _lease()
+                )
+        except Exception:  # noqa: BLE001 - a lost renewal only risks a regrade
+            log.warning("Could not renew the grading lease of %s", submission_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=renew, name=f"lease-{submission_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
+# Grading ---------------------------------------------------------------------
+
+_pool_lock = threading.Lock()
+_pool: GradingPool | None = None
+
+
+def grading_pool() -> GradingPool:
+    """This process's pool: its lanes keep the next kernels booting."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = GradingPool(concurrency=settings.GRADING_CONCURRENCY)
+        return _pool
+
+
+def course_root(assignment: Assignment) -> Path:
+    return Path(settings.GRADING_DIR) / assignment.cohort.lab_course_id
+
+
+def _sources_version(assignment: Assignment) -> str:
+    rows = assignment.files.filter(kind=AssignmentFile.Kind.SOURCE).values_list(
+        "path", "sha256"
+    )
+    return hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()
+
+
+def _sources(assignment: Assignment) -> dict[str, bytes]:
+    sources = {}
+    for record in assignment.files.filter(kind=AssignmentFile.Kind.SOURCE):
+        with record.file.open("rb") as handle:
+            sources[record.path] = handle.read()
+    return sources
+
+
+def grading_course(assignment: Assignment):
+    """The cohort's nbgrader course, with this assignment at its current sources."""
+    return course_prepare(
+        root=course_root(assignment),
+        course_id=assignment.cohort.lab_course_id,
+        assignment=assignment.name,
+        sources=lambda: _sources(assignment),
+        version=_sources_version(assignment),
+    )
+
+
+def limits_for(assignment: Assignment) -> SandboxLimits:
+    return SandboxLimits(timeout_per_cell=assignment.timeout_per_cell)
+
+
+def _grade(*, submission_id: int, token: str, sandbox=None, lane=None) -> str:
+    """Grade one claimed submission in this thread (the pool lends its kernel
+    lane); the outcome's name."""
+    close_old_connections()  # the database may have restarted since the last job
+    try:
+        submission = Submission.objects.select_related(
+            "assignment__cohort", "user"
+        ).get(pk=submission_id)
+        assignment = submission.assignment
+        with _lease_kept(submission_id, token):
+            files = submission_files(submission=submission)
+            files[TIMESTAMP_FILE] = submission.nbgrader_timestamp.encode()
+            result = grade_submission(
+                course=grading_course(assignment),
+                assignment=assignment.name,
+                student=submission.user.username,
+                files=files,
+                limits=limits_for(assignment),
+                sandbox=sandbox,
+                lane=lane,
+                feedback=False,
+            )
+        return _record(submission_id, token, result)
+    except Exception as error:  # noqa: BLE001 - recorded, and the worker goes on
+        log.exception("Grading submission %s failed", submission_id)
+        return _record_crash(submission_id, token, error)
+    finally:
+        connection.close()
+
+
+def _record(submission_id: int, token: str, result: GradeResult) -> str:
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update()
+            .select_related("assignment")
+            .filter(pk=submission_id, lease_token=token)
+            .first()
+        )
+        if submission is None:
+            return "superseded"  # a regrade or another worker owns it now
+        scores_replace(submission, result)
+        if result.could_not_grade:
+            submission.status = Status.FAILED
+            submission.score = submission.max_score = None
+        else:
+            submission.status = (
+                Status.MANUAL if result.needs_manual_grade else Status.GRADED
+            )
+            submission.score = _points(result.score)
+            submission.max_score = _points(result.max_score)
+        submission.grading_error = "\n".join(result.errors)[:10_000]
+        submission.penalty = late_penalty(submission.assignment, submission.late_by)
+        submission.graded_at = timezone.now()
+        submission.grading_seconds = result.seconds
+        submission.lease_token, submission.lease_until = "", None
+        submission.save()
+    return submission.status
+
+
+def _record_crash(submission_id: int, token: str, error: Exception) -> str:
+    """Give the job back for another try, or fail it once tries run out."""
+    try:
+        close_old_connections()
+        reason = f"{type(error).__name__}: {error}"[:2000]
+        mine = Submission.objects.filter(pk=submission_id, lease_token=token)
+        released = {"lease_token": "", "lease_until": None, "grading_error": reason}
+        final = mine.filter(grading_tries__gte=settings.GRADING_MAX_TRIES)
+        if final.update(status=Status.FAILED, **released):
+            return Status.FAILED
+        mine.update(status=Status.RECEIVED, **released)
+        return "retry"
+    except Exception:  # noqa: BLE001 - the lease runs out and the sweep retries
+        log.exception("Could not record the failure of %s", submission_id)
+        return "lost"
+
+
+def _points(value: float) -> decimal.Decimal:
+    return decimal.Decimal(str(round(value, 2)))
+
+
+def scores_replace(submission: Submission, result: GradeResult) -> None:
+    SubmissionScore.objects.filter(submission=submission).delete()
+    SubmissionScore.objects.bulk_create(
+        SubmissionScore(
+            submission=submission,
+            notebook=notebook.name,
+            cell=cell.name,
+            cell_type=cell.cell_type,
+            score=None if cell.score is None else _points(cell.score),
+            max_score=_points(cell.max_score),
+            auto_score=None if cell.auto_score is None else _points(cell.auto_score),
+            needs_manual_grade=cell.needs_manual_grade,
+            failed_tests=cell.failed_tests,
+        )
+        for notebook in result.notebooks
+        for cell in notebook.cells
+    )
+
+
+def grading_run(*, submission_ids: list[int]) -> dict[str, int]:
+    """Grade these submissions and whatever else waits, several at once."""
+    pool = grading_pool()
+    width = settings.GRADING_CONCURRENCY
+    queue = list(submission_ids)
+    running: set[Future] = set()
+    outcomes: dict[str, int] = {}
+    while True:
+        while len(running) < width:
+            if not queue:
+                queue = _waiting_ids(width * 2)
+                if not queue:
+                    break
+            submission_id = queue.pop(0)
+            token = submission_claim(submission_id=submission_id)
+            if token:
+                job = {"submission_id": submission_id, "token": token}
+                running.add(pool.submit(_grade, **job))
+        if not running:
+            break
+        done, running = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            outcome = future.result()
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    grading_sweep()
+    return outcomes

@@ -1,0 +1,251 @@
+"""Autograding in the LMS (courses/services/grading.py) with real sandboxed kernels:
+submit → the task grades → scores in the LMS; leases, retries, penalties."""
+
+import datetime as dt
+import decimal
+from pathlib import Path
+
+import nbformat
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+from nbformat.v4 import new_code_cell
+
+from courses.models import Assignment, Submission
+from courses.services import grading
+from courses.services.assignments import assignment_release, assignment_save
+from courses.services.submissions import submission_create
+from tests.factories import UserFactory
+from tests.jupyter.conftest import sandbox  # noqa: F401 - a fixture
+
+pytestmark = [
+    # Workers grade in their own threads and connections: they must see commits.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.filterwarnings("ignore:Object of type <Submitted"),
+]
+SOURCE = Path(__file__).parents[1] / "jupyter" / "fixtures" / "source" / "ps1"
+WRONG_SQUARES = "def squares(n):\n    return [i for i in range(1, n + 1)]"
+# Right on the visible tests (n = 1, 3), wrong on the hidden ones (n = 0 ...).
+HIDDEN_ONLY = (
+    "def squares(n):\n    return [1] if n == 1 else [1, 4, 9] if n == 3 else None"
+)
+
+
+def sources() -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in SOURCE.iterdir() if p.is_file()}
+
+
+@pytest.fixture
+def grading_on(settings, tmp_path, sandbox):  # noqa: F811 - the fixture
+    settings.GRADING_ENABLED = True
+    settings.GRADING_DIR = tmp_path / "grading"
+    settings.GRADING_CONCURRENCY = 2
+    return settings
+
+
+@pytest.fixture
+def assignment(cohort_factory, django_capture_on_commit_callbacks, grading_on):
+    cohort = cohort_factory(seats=100)
+    assignment = Assignment(
+        cohort=cohort, name="ps1", title="Problem set 1", timeout_per_cell=3
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_save(assignment=assignment, sources=sources())
+    assignment.refresh_from_db()
+    assert assignment.state == Assignment.State.READY, assignment.problems
+    return assignment_release(assignment=assignment)
+
+
+@pytest.fixture
+def answer(assignment):
+    """``answer(squares=..., before=[...])``: the learner's ps1.ipynb bytes."""
+    release = assignment.files.get(kind="release", path="ps1.ipynb")
+    solutions = {
+        cell.metadata.nbgrader.grade_id: cell.source
+        for cell in nbformat.read(SOURCE / "ps1.ipynb", as_version=4).cells
+    }
+
+    def make(*, before=(), cells=None, **answers) -> bytes:
+        with release.file.open("rb") as handle:
+            nb = nbformat.reads(handle.read().decode(), as_version=4)
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if cell.metadata.get("nbgrader", {}).get("solution"):
+                cell.source = answers.get(grade_id, solutions[grade_id])
+        nb.cells[:0] = [new_code_cell(code) for code in before]
+        if cells:
+            nb.cells += [new_code_cell(f"x = {i}") for i in range(cells)]
+        return nbformat.writes(nb).encode()
+
+    return make
+
+
+@pytest.fixture
+def submit(assignment, cohort_enrol):
+    """``submit(notebook_bytes, user=None)``: submitted, and graded by the inline
+    queue when the transaction commits unless ``grade=False``."""
+
+    def make(notebook: bytes, user=None, grade=True) -> Submission:
+        user = user or cohort_enrol(UserFactory())
+        with override_settings(GRADING_ENABLED=grade):
+            outcome = submission_create(
+                user=user,
+                assignment=assignment,
+                files={"ps1.ipynb": notebook, "numbers.txt": b"1\n2\n3\n4\n5\n"},
+                source=Submission.Source.UPLOAD,
+            )
+        outcome.submission.refresh_from_db()
+        return outcome.submission
+
+    return make
+
+
+@pytest.fixture
+def cohort_enrol(assignment):
+    from courses import services
+
+    def enrol(user):
+        services.enrollment_create(user=user, cohort=assignment.cohort)
+        return user
+
+    return enrol
+
+
+def scores(submission) -> dict[str, decimal.Decimal | None]:
+    return {s.cell: s.score for s in submission.scores.all()}
+
+
+def test_a_correct_notebook_gets_every_point_per_question_and_in_total(submit, answer):
+    submission = submit(answer())
+    assert submission.status == Submission.Status.GRADED, submission.grading_error
+    assert (submission.score, submission.max_score) == (4, 4)
+    assert scores(submission) == {"test_mean": 1, "test_squares": 2, "test_total": 1}
+    assert submission.final_score == 4
+    assert submission.grading_tries == 1 and not submission.lease_token
+
+
+def test_a_wrong_answer_and_a_hidden_test_failure_lose_their_points(submit, answer):
+    wrong = submit(answer(squares=WRONG_SQUARES))
+    hidden = submit(answer(squares=HIDDEN_ONLY))
+    for submission in (wrong, hidden):
+        assert submission.status == Submission.Status.GRADED
+        assert scores(submission)["test_squares"] == 0
+        assert submission.score == 2
+        assert submission.scores.get(cell="test_squares").failed_tests
+
+
+def test_a_looping_cell_stops_at_its_time_limit_and_the_rest_is_graded(submit, answer):
+    submission = submit(answer(mean="def mean(xs):\n    while True:\n        pass"))
+    assert submission.status == Submission.Status.GRADED
+    assert scores(submission) == {"test_mean": 0, "test_squares": 2, "test_total": 1}
+
+
+def test_an_ungradable_notebook_is_failed_with_its_reason_never_zero(submit, answer):
+    submission = submit(answer(cells=1200))  # past the 1,000 cells graded
+    assert submission.status == Submission.Status.FAILED
+    assert submission.score is None and submission.final_score is None
+    assert "1207 cells" in submission.grading_error
+
+
+def test_late_work_loses_the_penalty_per_started_day_up_to_the_cap(
+    assignment, submit, answer
+):
+    assignment.due_at = timezone.now() - dt.timedelta(days=1, hours=2)
+    assignment.release_at = assignment.due_at - dt.timedelta(days=7)
+    assignment.save()
+    submission = submit(answer())
+    assert submission.penalty == 20  # two started days at 10 %
+    assert submission.final_score == decimal.Decimal("3.20")
+
+    assignment.due_at = timezone.now() - dt.timedelta(days=30)
+    assignment.save()
+    assert submit(answer()).penalty == 50  # the cap
+
+
+def test_an_extension_moves_the_learners_due_date(
+    assignment, submit, answer, cohort_enrol
+):
+    from courses.models import Extension
+
+    assignment.due_at = timezone.now() - dt.timedelta(hours=1)
+    assignment.release_at = assignment.due_at - dt.timedelta(days=7)
+    assignment.save()
+    learner = cohort_enrol(UserFactory())
+    Extension.objects.create(
+        assignment=assignment, user=learner, due_at=timezone.now() + dt.timedelta(1)
+    )
+    submission = submit(answer(), user=learner)
+    assert not submission.is_late and submission.penalty == 0
+
+
+def test_a_job_held_by_a_live_worker_is_not_taken_twice(submit, answer):
+    submission = submit(answer(), grade=False)
+    token = grading.submission_claim(submission_id=submission.pk)
+    assert token
+    assert grading.submission_claim(submission_id=submission.pk) is None
+    assert grading.grading_run(submission_ids=[submission.pk]) == {}
+
+
+def test_a_killed_workers_job_is_graded_again_once_its_lease_runs_out(submit, answer):
+    submission = submit(answer(), grade=False)
+    assert grading.submission_claim(submission_id=submission.pk)  # then "dies"
+    Submission.objects.filter(pk=submission.pk).update(
+        lease_until=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert grading.grading_sweep() == {"failed": 0, "queued": 1}  # graded inline
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.GRADED
+    assert submission.grading_tries == 2 and submission.score == 4
+
+
+def test_a_late_result_of_a_superseded_worker_is_discarded(submit, answer):
+    submission = submit(answer(), grade=False)
+    stale = grading.submission_claim(submission_id=submission.pk)
+    Submission.objects.filter(pk=submission.pk).update(
+        lease_until=timezone.now() - dt.timedelta(seconds=1)
+    )
+    fresh = grading.submission_claim(submission_id=submission.pk)
+    assert fresh and fresh != stale
+    assert grading._grade(submission_id=submission.pk, token=stale) == "superseded"
+    assert grading._grade(submission_id=submission.pk, token=fresh) == "graded"
+    assert submission.scores.count() == 3  # one set of scores
+
+
+def test_a_job_that_keeps_failing_stops_after_the_tries_with_its_reason(
+    submit, answer, grading_on
+):
+    submission = submit(answer(), grade=False)
+    grading_on.GRADING_DIR = Path("/proc/no-such-place")  # the course cannot be made
+    grading.grading_run(submission_ids=[submission.pk])
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.FAILED
+    assert submission.grading_tries == grading_on.GRADING_MAX_TRIES
+    assert "no-such-place" in submission.grading_error
+    assert submission.score is None
+
+
+def test_an_interrupted_job_fails_after_the_tries_with_a_message(submit, answer):
+    submission = submit(answer(), grade=False)
+    Submission.objects.filter(pk=submission.pk).update(
+        status=Submission.Status.GRADING,
+        grading_tries=3,
+        lease_until=timezone.now() - dt.timedelta(seconds=1),
+    )
+    assert grading.grading_sweep()["failed"] == 1
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.FAILED
+    assert "interrupted 3 times" in submission.grading_error
+
+
+def test_scores_are_those_of_the_nbgrader_gradebook(submit, answer):
+    from courses.jupyter import Course
+    from courses.jupyter.gradebook import notebook_result
+
+    submission = submit(answer(squares=WRONG_SQUARES))
+    course = Course(
+        grading.course_root(submission.assignment),
+        submission.assignment.cohort.lab_course_id,
+    )
+    found = notebook_result(course, "ps1", submission.user.username, "ps1")
+    assert float(submission.score) == found.score == 2
+    assert float(submission.max_score) == found.max_score == 4
