@@ -43,3 +43,10 @@ def grade_submissions(submission_ids: list[int]) -> dict:
     from courses.services.grading import grading_run
 
     return grading_run(submission_ids=submission_ids)
+
+
+@task()
+def make_feedback(submission_ids: list[int]) -> int:
+    from courses.services.feedback import feedback_make
+
+    return sum(feedback_make(submission_id=pk) for pk in submission_ids)

@@ -16,6 +16,11 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
     path(
+        "assignments/<int:pk>/attempts/<int:attempt>/feedback/<str:page>",
+        views.feedback_page,
+        name="feedback",
+    ),
+    path(
         "assignments/<int:pk>/attempts/<int:attempt>/download/",
         views.submission_file_download,
         name="submission_download",

@@ -19,9 +19,19 @@ from wagtail.views import serve
 
 from courses import page_cache, selectors, services
 from courses.forms import ApplicationForm, CourseSearchForm, SubmissionUploadForm
-from courses.models import Cohort, Enrollment, Invitation, Submission, TrackPage
+from courses.http import feedback_response
+from courses.models import (
+    Cohort,
+    Enrollment,
+    Invitation,
+    Submission,
+    SubmissionFeedback,
+    TrackPage,
+)
 from courses.services.archives import archive_write, uploads_read
 from courses.services.submissions import submission_create
+
+PENDING = (Submission.Status.RECEIVED, Submission.Status.GRADING)
 
 Status = Enrollment.Status
 
@@ -221,6 +231,9 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "submissions": submissions,
         "form": form,
         "attempts_left": max(0, assignment.max_attempts - len(submissions)),
+        "due": selectors.due_for(assignment=assignment, user=request.user),
+        # The page reloads itself while a result is on its way.
+        "pending": any(s.status in PENDING for s in submissions),
     }
     return render(request, "courses/assignment_detail.html", context)
 
@@ -250,6 +263,21 @@ def _submit_upload(request: HttpRequest, assignment, data: dict) -> bool:
     for warning in outcome.warnings:
         messages.warning(request, warning)
     return True
+
+
+@login_required
+def feedback_page(request: HttpRequest, pk: int, attempt: int, page: str):
+    """A released feedback page of one of the learner's own attempts."""
+    assignment = selectors.assignment_for_learner(user=request.user, pk=pk)
+    record = get_object_or_404(
+        SubmissionFeedback,
+        submission__assignment=assignment,
+        submission__user=request.user,
+        submission__attempt=attempt,
+        submission__feedback_released_at__isnull=False,
+        path=page,
+    )
+    return feedback_response(record)
 
 
 @login_required

@@ -14,7 +14,8 @@ from ninja import Router, Schema, Status
 from ninja.security import APIKeyHeader
 
 from courses import selectors
-from courses.models import Submission
+from courses.http import feedback_response
+from courses.models import Submission, SubmissionFeedback
 from courses.services import ServiceError
 from courses.services.archives import ERROR_TOO_LARGE, archive_read, archive_write
 from courses.services.lab import lab_identity
@@ -38,6 +39,7 @@ class HubToken(APIKeyHeader):
 
 
 router = Router(auth=HubToken(), tags=["exchange"])
+API_PREFIX = "/api/exchange"
 
 
 class SubmissionOut(Schema):
@@ -82,8 +84,24 @@ def _submission_out(submission: Submission, paths=None) -> dict:
         "notebooks": sorted(
             path.removesuffix(".ipynb") for path in paths if path.endswith(".ipynb")
         ),
-        "feedback": {},
+        "feedback": _feedback_out(submission),
         "warnings": submission.warnings,
+    }
+
+
+def _feedback_out(submission: Submission) -> dict[str, dict[str, str]]:
+    if submission.feedback_released_at is None:
+        return {}
+    base = (
+        f"{API_PREFIX}/courses/{submission.assignment.cohort.lab_course_id}"
+        f"/assignments/{submission.assignment.name}/feedback/{submission.attempt}"
+    )
+    return {
+        page.path.removesuffix(".html"): {
+            "sha256": page.sha256,
+            "url": f"{base}/{page.path}",
+        }
+        for page in submission.feedback.all()
     }
 
 
@@ -202,3 +220,22 @@ def submission_download(
     )
     files = selectors.submission_files(submission=submission)
     return _zip(files, f"{assignment.name}-attempt-{attempt}.zip")
+
+
+@router.get(
+    "/courses/{course_id}/assignments/{assignment_id}/feedback/{attempt}/{page}",
+    summary="Download a released feedback page (HTML) of one of your attempts",
+)
+def feedback_download(
+    request: HttpRequest, course_id: str, assignment_id: str, attempt: int, page: str
+):
+    assignment = _released(request, course_id, assignment_id)
+    record = get_object_or_404(
+        SubmissionFeedback,
+        submission__assignment=assignment,
+        submission__user=request.auth,
+        submission__attempt=attempt,
+        submission__feedback_released_at__isnull=False,
+        path=page,
+    )
+    return feedback_response(record)

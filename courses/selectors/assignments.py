@@ -3,7 +3,13 @@
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from courses.models import Assignment, AssignmentFile, Enrollment, Submission
+from courses.models import (
+    Assignment,
+    AssignmentFile,
+    Enrollment,
+    Extension,
+    Submission,
+)
 
 
 def _read_all(records) -> dict[str, bytes]:
@@ -53,7 +59,8 @@ def assignment_released_to(*, user, course_id: str, name: str) -> Assignment | N
 def submissions_of(*, user, assignment: Assignment) -> list[Submission]:
     return list(
         Submission.objects.filter(user=user, assignment=assignment)
-        .prefetch_related("files")
+        .select_related("assignment__cohort")
+        .prefetch_related("files", "feedback", "scores")
         .order_by("attempt")
     )
 
@@ -101,3 +108,9 @@ def assignments_by_cohort(*, user) -> dict[int, list[Assignment]]:
     for assignment in assignments:
         grouped.setdefault(assignment.cohort_id, []).append(assignment)
     return grouped
+
+
+def due_for(*, assignment: Assignment, user):
+    """The learner's due date: their extension's, or the assignment's."""
+    extension = Extension.objects.filter(assignment=assignment, user=user).first()
+    return extension.due_at if extension else assignment.due_at

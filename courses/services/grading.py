@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.jupyter import (
+    GRADED,
     GradeResult,
     GradingPool,
     SandboxLimits,
@@ -42,7 +43,6 @@ from courses.jupyter import (
 from courses.models import (
     Assignment,
     AssignmentFile,
-    Extension,
     Submission,
     SubmissionScore,
 )
@@ -54,12 +54,6 @@ TIMESTAMP_FILE = "timestamp.txt"  # nbgrader's record of when it was submitted
 
 
 # Lateness ------------------------------------------------------------------
-
-
-def due_for(*, assignment: Assignment, user) -> dt.datetime | None:
-    """The learner's due date: their extension's, or the assignment's."""
-    extension = Extension.objects.filter(assignment=assignment, user=user).first()
-    return extension.due_at if extension else assignment.due_at
 
 
 def late_by(due: dt.datetime | None, moment: dt.datetime) -> dt.timedelta:
@@ -267,7 +261,7 @@ def _record(submission_id: int, token: str, result: GradeResult) -> str:
         )
         if submission is None:
             return "superseded"  # a regrade or another worker owns it now
-        scores_replace(submission, result)
+        kept_by_hand = scores_replace(submission, result)
         if result.could_not_grade:
             submission.status = Status.FAILED
             submission.score = submission.max_score = None
@@ -277,6 +271,8 @@ def _record(submission_id: int, token: str, result: GradeResult) -> str:
             )
             submission.score = _points(result.score)
             submission.max_score = _points(result.max_score)
+            if kept_by_hand:
+                score_totals(submission)
         submission.grading_error = "\n".join(result.errors)[:10_000]
         submission.penalty = late_penalty(submission.assignment, submission.late_by)
         submission.graded_at = timezone.now()
@@ -307,23 +303,51 @@ def _points(value: float) -> decimal.Decimal:
     return decimal.Decimal(str(round(value, 2)))
 
 
-def scores_replace(submission: Submission, result: GradeResult) -> None:
+def scores_replace(submission: Submission, result: GradeResult) -> bool:
+    """The new automatic scores; a score given by hand to a cell that still
+    asks for one is kept (regrading after a fixed test keeps the grader's
+    work). True if any was kept."""
+    earlier = SubmissionScore.objects.filter(
+        submission=submission, manual_score__isnull=False
+    ).values_list("notebook", "cell", "manual_score")
+    by_hand = {(notebook, cell): points for notebook, cell, points in earlier}
     SubmissionScore.objects.filter(submission=submission).delete()
-    SubmissionScore.objects.bulk_create(
-        SubmissionScore(
-            submission=submission,
-            notebook=notebook.name,
-            cell=cell.name,
-            cell_type=cell.cell_type,
-            score=None if cell.score is None else _points(cell.score),
-            max_score=_points(cell.max_score),
-            auto_score=None if cell.auto_score is None else _points(cell.auto_score),
-            needs_manual_grade=cell.needs_manual_grade,
-            failed_tests=cell.failed_tests,
-        )
-        for notebook in result.notebooks
-        for cell in notebook.cells
-    )
+    rows = []
+    for notebook in result.notebooks:
+        for cell in notebook.cells:
+            kept = by_hand.get((notebook.name, cell.name)) if (
+                notebook.status == GRADED and cell.needs_manual_grade
+            ) else None  # fmt: skip
+            rows.append(
+                SubmissionScore(
+                    submission=submission,
+                    notebook=notebook.name,
+                    cell=cell.name,
+                    cell_type=cell.cell_type,
+                    score=kept if kept is not None else _maybe(cell.score),
+                    max_score=_points(cell.max_score),
+                    auto_score=_maybe(cell.auto_score),
+                    manual_score=kept,
+                    needs_manual_grade=cell.needs_manual_grade and kept is None,
+                    failed_tests=cell.failed_tests,
+                )
+            )
+    SubmissionScore.objects.bulk_create(rows)
+    return any(row.manual_score is not None for row in rows)
+
+
+def _maybe(value: float | None) -> decimal.Decimal | None:
+    return None if value is None else _points(value)
+
+
+def score_totals(submission: Submission) -> None:
+    """The submission's score and state from its question scores."""
+    rows = list(submission.scores.all())
+    submission.score = sum((r.score or 0 for r in rows), decimal.Decimal(0))
+    if any(r.needs_manual_grade for r in rows):
+        submission.status = Status.MANUAL
+    elif submission.status == Status.MANUAL:
+        submission.status = Status.GRADED
 
 
 def grading_run(*, submission_ids: list[int]) -> dict[str, int]:

@@ -22,9 +22,10 @@ from courses.models import (
     Submission,
     SubmissionFile,
 )
+from courses.selectors.assignments import due_for
 
 from .errors import ServiceError, problem_text
-from .grading import due_for, grading_enqueue, late_by
+from .grading import grading_enqueue, late_by
 
 ERROR_NOT_ENROLLED = "not_enrolled"
 ERROR_NOT_FOUND = "not_found"

@@ -1,0 +1,220 @@
+"""After autograding: grading by hand, regrading, extensions and feedback release.
+
+The LMS is the record: scores given by hand are saved on ``SubmissionScore``
+at once and written into the cohort's nbgrader gradebook when feedback is made
+(nbgrader renders its feedback pages from the gradebook). Feedback pages are
+made in the task worker when released, from the attempt that counts (the last),
+with hidden tests removed unless the assignment reveals them after the due date.
+"""
+
+import datetime as dt
+import decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.jupyter import (
+    generate_feedback,
+    grade_submission,
+    manual_scores_set,
+    submission_timestamp,
+)
+from courses.models import (
+    Assignment,
+    Extension,
+    Submission,
+    SubmissionFeedback,
+    SubmissionScore,
+)
+from courses.selectors.assignments import submission_files
+
+from .errors import ServiceError
+from .grading import (
+    TIMESTAMP_FILE,
+    grading_course,
+    grading_enqueue,
+    late_by,
+    late_penalty,
+    limits_for,
+    score_totals,
+)
+
+Status = Submission.Status
+ERROR_NOT_GRADED = "not_graded"
+ERROR_BAD_SCORE = "bad_score"
+
+
+def counted_submissions(*, assignment: Assignment, users=None):
+    """Each learner's last attempt: the one that counts."""
+    latest = Submission.objects.filter(assignment=assignment)
+    if users is not None:
+        latest = latest.filter(user__in=users)
+    last = latest.values("user").annotate(attempt=Max("attempt"))
+    pairs = {(row["user"], row["attempt"]) for row in last}
+    return [s for s in latest.select_related("user") if (s.user_id, s.attempt) in pairs]
+
+
+# Regrading -------------------------------------------------------------------
+
+
+def grading_regrade(*, submissions) -> int:
+    """Grade again (after a test was fixed): each goes back to the queue; a
+    worker still grading an old run loses its lease and its result."""
+    ids = [s.pk for s in submissions]
+    with transaction.atomic():
+        count = Submission.objects.filter(pk__in=ids).update(
+            status=Status.RECEIVED,
+            grading_tries=0,
+            lease_token="",
+            lease_until=None,
+            grading_error="",
+        )
+        grading_enqueue(submission_ids=ids)
+    return count
+
+
+# Extensions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def extension_grant(
+    *, assignment: Assignment, user, due_at: dt.datetime, reason: str = "", by=None
+) -> Extension:
+    """A later due date for one learner; their late attempts are re-priced."""
+    if assignment.due_at and due_at <= assignment.due_at:
+        raise ServiceError(
+            _("An extension must end after the assignment's due date."),
+            code="bad_extension",
+        )
+    extension, _created = Extension.objects.update_or_create(
+        assignment=assignment,
+        user=user,
+        defaults={"due_at": due_at, "reason": reason, "granted_by": by},
+    )
+    for submission in Submission.objects.filter(assignment=assignment, user=user):
+        submission.late_by = late_by(due_at, submission.submitted_at)
+        submission.penalty = late_penalty(assignment, submission.late_by)
+        submission.save(update_fields=["late_by", "penalty"])
+    return extension
+
+
+# Grading by hand -------------------------------------------------------------
+
+
+@transaction.atomic
+def manual_grade_save(
+    *, submission: Submission, scores: dict[tuple[str, str], decimal.Decimal], by=None
+) -> Submission:
+    """Scores given by hand, per (notebook, cell): they replace the automatic
+    ones of those cells, as in nbgrader's formgrader."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status not in (Status.GRADED, Status.MANUAL):
+        raise ServiceError(
+            _("Only a graded submission can be graded by hand."), code=ERROR_NOT_GRADED
+        )
+    rows = {(r.notebook, r.cell): r for r in submission.scores.all()}
+    for key, points in scores.items():
+        row = rows.get(key)
+        if row is None:
+            raise ServiceError(_("No such question."), code=ERROR_BAD_SCORE)
+        if points is None:
+            continue
+        if not 0 <= points <= row.max_score:
+            raise ServiceError(
+                _("%(cell)s: a score from 0 to %(max)s.")
+                % {"cell": row.cell, "max": row.max_score},
+                code=ERROR_BAD_SCORE,
+            )
+        row.manual_score = row.score = points
+        row.needs_manual_grade = False
+        row.save(update_fields=["manual_score", "score", "needs_manual_grade"])
+    score_totals(submission)
+    submission.save(update_fields=["score", "status"])
+    return submission
+
+
+# Feedback ----------------------------------------------------------------------
+
+
+def feedback_release(*, assignment: Assignment, users=None) -> int:
+    """Release the feedback of the attempts that count (all learners, or some);
+    the pages are made in the task worker."""
+    ready = [
+        s
+        for s in counted_submissions(assignment=assignment, users=users)
+        if s.status in (Status.GRADED, Status.MANUAL)
+    ]
+    ids = [s.pk for s in ready]
+    if ids:
+        from courses.tasks import make_feedback
+
+        transaction.on_commit(lambda: make_feedback.enqueue(ids))
+    return len(ids)
+
+
+def _reveal(assignment: Assignment) -> bool:
+    return bool(
+        assignment.reveal_hidden_tests
+        and assignment.due_at
+        and assignment.due_at <= timezone.now()
+    )
+
+
+def feedback_make(*, submission_id: int) -> int:
+    """Render and keep the feedback pages of one attempt; mark them released."""
+    submission = Submission.objects.select_related("assignment__cohort", "user").get(
+        pk=submission_id
+    )
+    assignment, student = submission.assignment, submission.user.username
+    course = grading_course(assignment)
+    if submission_timestamp(course, assignment.name, student) != (
+        submission.nbgrader_timestamp
+    ):
+        # The gradebook holds another attempt (graded later, or regraded):
+        # grade this one again there first; its scores do not change.
+        files = submission_files(submission=submission)
+        files[TIMESTAMP_FILE] = submission.nbgrader_timestamp.encode()
+        grade_submission(
+            course=course,
+            assignment=assignment.name,
+            student=student,
+            files=files,
+            limits=limits_for(assignment),
+            feedback=False,
+        )
+    by_notebook: dict[str, dict[str, float]] = {}
+    for row in SubmissionScore.objects.filter(
+        submission=submission, manual_score__isnull=False
+    ):
+        by_notebook.setdefault(row.notebook, {})[row.cell] = float(row.manual_score)
+    for notebook, scores in by_notebook.items():
+        manual_scores_set(course, assignment.name, student, notebook, scores)
+    pages = generate_feedback(
+        course=course,
+        assignment=assignment.name,
+        student=student,
+        reveal_hidden_tests=_reveal(assignment),
+    )
+    with transaction.atomic():
+        old = list(submission.feedback.all())
+        submission.feedback.all().delete()
+        for name, path in pages.items():
+            data = path.read_bytes()
+            record = SubmissionFeedback(
+                submission=submission,
+                path=f"{name}.html",
+                size=len(data),
+                sha256=SubmissionFeedback.digest(data),
+            )
+            record.file.save(f"{name}.html", ContentFile(data), save=False)
+            record.save()
+        Submission.objects.filter(pk=submission.pk).update(
+            feedback_released_at=timezone.now()
+        )
+        storage = SubmissionFeedback._meta.get_field("file").storage
+        names = [r.file.name for r in old]
+        transaction.on_commit(lambda: [storage.delete(n) for n in names])
+    return len(pages)
