@@ -57,6 +57,8 @@ def services(env: dict[str, str]) -> dict[str, list[str]]:
             "--no-control-socket",
         ],
         "worker": [PYTHON, "manage.py", "db_worker", "--no-reload"],
+        # Grading jobs of a worker that died are handed out again (lease).
+        "sweeper": [PYTHON, "manage.py", "grading_sweep", "--every", "30"],
         **(
             {
                 "hub": [

@@ -5,110 +5,19 @@ import datetime as dt
 import decimal
 from pathlib import Path
 
-import nbformat
 import pytest
-from django.test import override_settings
 from django.utils import timezone
-from nbformat.v4 import new_code_cell
 
-from courses.models import Assignment, Submission
+from courses.models import Submission
 from courses.services import grading
-from courses.services.assignments import assignment_release, assignment_save
-from courses.services.submissions import submission_create
 from tests.factories import UserFactory
-from tests.jupyter.conftest import sandbox  # noqa: F401 - a fixture
+from tests.grading import HIDDEN_ONLY, WRONG_SQUARES
 
 pytestmark = [
     # Workers grade in their own threads and connections: they must see commits.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.filterwarnings("ignore:Object of type <Submitted"),
 ]
-SOURCE = Path(__file__).parents[1] / "jupyter" / "fixtures" / "source" / "ps1"
-WRONG_SQUARES = "def squares(n):\n    return [i for i in range(1, n + 1)]"
-# Right on the visible tests (n = 1, 3), wrong on the hidden ones (n = 0 ...).
-HIDDEN_ONLY = (
-    "def squares(n):\n    return [1] if n == 1 else [1, 4, 9] if n == 3 else None"
-)
-
-
-def sources() -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in SOURCE.iterdir() if p.is_file()}
-
-
-@pytest.fixture
-def grading_on(settings, tmp_path, sandbox):  # noqa: F811 - the fixture
-    settings.GRADING_ENABLED = True
-    settings.GRADING_DIR = tmp_path / "grading"
-    settings.GRADING_CONCURRENCY = 2
-    return settings
-
-
-@pytest.fixture
-def assignment(cohort_factory, django_capture_on_commit_callbacks, grading_on):
-    cohort = cohort_factory(seats=100)
-    assignment = Assignment(
-        cohort=cohort, name="ps1", title="Problem set 1", timeout_per_cell=3
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        assignment_save(assignment=assignment, sources=sources())
-    assignment.refresh_from_db()
-    assert assignment.state == Assignment.State.READY, assignment.problems
-    return assignment_release(assignment=assignment)
-
-
-@pytest.fixture
-def answer(assignment):
-    """``answer(squares=..., before=[...])``: the learner's ps1.ipynb bytes."""
-    release = assignment.files.get(kind="release", path="ps1.ipynb")
-    solutions = {
-        cell.metadata.nbgrader.grade_id: cell.source
-        for cell in nbformat.read(SOURCE / "ps1.ipynb", as_version=4).cells
-    }
-
-    def make(*, before=(), cells=None, **answers) -> bytes:
-        with release.file.open("rb") as handle:
-            nb = nbformat.reads(handle.read().decode(), as_version=4)
-        for cell in nb.cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if cell.metadata.get("nbgrader", {}).get("solution"):
-                cell.source = answers.get(grade_id, solutions[grade_id])
-        nb.cells[:0] = [new_code_cell(code) for code in before]
-        if cells:
-            nb.cells += [new_code_cell(f"x = {i}") for i in range(cells)]
-        return nbformat.writes(nb).encode()
-
-    return make
-
-
-@pytest.fixture
-def submit(assignment, cohort_enrol):
-    """``submit(notebook_bytes, user=None)``: submitted, and graded by the inline
-    queue when the transaction commits unless ``grade=False``."""
-
-    def make(notebook: bytes, user=None, grade=True) -> Submission:
-        user = user or cohort_enrol(UserFactory())
-        with override_settings(GRADING_ENABLED=grade):
-            outcome = submission_create(
-                user=user,
-                assignment=assignment,
-                files={"ps1.ipynb": notebook, "numbers.txt": b"1\n2\n3\n4\n5\n"},
-                source=Submission.Source.UPLOAD,
-            )
-        outcome.submission.refresh_from_db()
-        return outcome.submission
-
-    return make
-
-
-@pytest.fixture
-def cohort_enrol(assignment):
-    from courses import services
-
-    def enrol(user):
-        services.enrollment_create(user=user, cohort=assignment.cohort)
-        return user
-
-    return enrol
 
 
 def scores(submission) -> dict[str, decimal.Decimal | None]:

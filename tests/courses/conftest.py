@@ -1,0 +1,8 @@
+from tests.grading import (  # noqa: F401 - fixtures
+    answer,
+    assignment,
+    cohort_enrol,
+    grading_on,
+    sandbox,
+    submit,
+)
