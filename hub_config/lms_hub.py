@@ -8,10 +8,17 @@ import os
 import pwd
 import subprocess
 
+from jupyterhub.handlers.base import BaseHandler
 from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from oauthenticator.generic import GenericOAuthenticator
 
 from hub_config import names
+
+# JupyterHub 6.1.1's BaseHandler.refresh_auth reads self._token_authenticated,
+# which only token-authenticated requests set: when the refresh of a browser's
+# (cookie) session fails, as for a disabled account or a learner who withdrew,
+# the hub answered 500 instead of refusing. A class default makes it read False.
+BaseHandler._token_authenticated = False
 
 
 class LMSAuthenticator(GenericOAuthenticator):
@@ -22,6 +29,22 @@ class LMSAuthenticator(GenericOAuthenticator):
             return True
         groups = (auth_model or {}).get("groups") or []
         return any(names.is_lab_group(group) for group in groups)
+
+    async def refresh_user(self, user, handler=None, **kwargs):
+        """Re-read the claims from the LMS; without a lab group, sign in again.
+
+        oauthenticator's refresh (every ``auth_refresh_age`` and before each
+        spawn) fetches the userinfo again, or uses the refresh token, and returns
+        False when the LMS refuses both; it never asks ``check_allowed``, so a
+        learner who withdrew kept starting labs until the hub cookie expired.
+        """
+        refreshed = await super().refresh_user(user, handler, **kwargs)
+        if isinstance(refreshed, dict) and not await self.check_allowed(
+            user.name, refreshed
+        ):
+            self.log.info("%s has no lab group in the LMS: sign-in required", user.name)
+            return False
+        return refreshed
 
 
 def ensure_system_user(name: str, comment: str) -> pwd.struct_passwd:

@@ -35,6 +35,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.hubs import hub, hub_env, load_hub_config, on_hub  # noqa: F401
+from tests.labs import lab, lab_handle, lab_hub, lab_person  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
