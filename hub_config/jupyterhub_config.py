@@ -182,8 +182,15 @@ elif SPAWNER == "simple":
         flush=True,
     )
     c.JupyterHub.spawner_class = "simple"
-    c.Spawner.cmd = [str(Path(sys.executable).parent / "jupyterhub-singleuser")]
-    c.Spawner.environment["PATH"] = f"{Path(sys.executable).parent}:/usr/bin:/bin"
+    # The lab environment when this machine has one: there nbgrader's exchange is
+    # the LMS (lms_exchange). Else the hub's own Python, with stock nbgrader.
+    SIMPLE_BIN = (
+        LAB_PYTHON
+        if (LAB_PYTHON / "jupyterhub-singleuser").exists()
+        else Path(sys.executable).parent
+    )
+    c.Spawner.cmd = [str(SIMPLE_BIN / "jupyterhub-singleuser")]
+    c.Spawner.environment["PATH"] = f"{SIMPLE_BIN}:/usr/bin:/bin"
     if os.geteuid() == 0:
         c.Spawner.args = ["--allow-root"]
 elif SPAWNER == "kubernetes":
