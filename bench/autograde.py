@@ -37,6 +37,7 @@ default (the RESULT line is then not the issue's measurement).
 import decimal
 import os
 import random
+import resource
 import secrets
 import shutil
 import statistics
@@ -89,6 +90,12 @@ _lines: list[str] = []
 def say(text: str = "") -> None:
     print(text, flush=True)
     _lines.append(text)
+
+
+def cpu(who: int) -> float:
+    """CPU seconds (user + system) of this process or of its reaped children."""
+    used = resource.getrusage(who)
+    return used.ru_utime + used.ru_stime
 
 
 def load() -> str:
@@ -200,15 +207,19 @@ def lms_submit(assignment, users, notebooks: list[bytes]) -> list[int]:
     return ids
 
 
-def lms_grade(assignment, ids: list[int]) -> tuple[float, dict[str, int]]:
-    """The worker's code path, timed; the course directory is built before."""
+def lms_grade(assignment, ids: list[int]) -> tuple[float, float, dict[str, int]]:
+    """The worker's code path, timed; the course directory is built before.
+    Wall seconds, the worker's CPU seconds (its threads: nbgrader, the ORM)
+    and the outcomes. The kernels' CPU is not counted: their namespaces are
+    killed, never reaped by this process."""
     from courses.jupyter import grading as _engine  # noqa: F401 - nbgrader imports
     from courses.services import grading
 
     grading.grading_course(assignment)
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), cpu(resource.RUSAGE_SELF)
     outcomes = grading.grading_run(submission_ids=ids)
-    return time.monotonic() - started, {str(k): n for k, n in outcomes.items()}
+    seconds, used = time.monotonic() - started, cpu(resource.RUSAGE_SELF) - cpu_before
+    return seconds, used, {str(k): n for k, n in outcomes.items()}
 
 
 def lms_scores(ids: list[int]) -> dict[str, tuple]:
@@ -260,23 +271,25 @@ def cli_place(course: Path, students: list[str], notebooks: list[bytes]) -> None
         (folder / "timestamp.txt").write_text(stamp)
 
 
-def cli_grade(course: Path) -> float:
+def cli_grade(course: Path) -> tuple[float, float]:
+    """Wall seconds, and CPU seconds of the command and its kernels."""
     command = [
         VENV_BIN / "nbgrader", "autograde", ASSIGNMENT, "--force",
         f"--Execute.timeout={CELL_TIMEOUT}",
     ]  # fmt: skip
     log = course.parent / "nbgrader-autograde.log"
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), cpu(resource.RUSAGE_CHILDREN)
     with log.open("wb") as out:
         done = subprocess.run(
             command, cwd=course, env=cli_env(), stdout=out, stderr=out, check=False
         )
     seconds = time.monotonic() - started
+    used = cpu(resource.RUSAGE_CHILDREN) - cpu_before
     if done.returncode:
         say(f"  nbgrader autograde exited {done.returncode}; its log ends:")
         for line in log.read_text(errors="replace").splitlines()[-15:]:
             say(f"    {line}")
-    return seconds
+    return seconds, used
 
 
 def cli_scores(course: Path, students: list[str]) -> dict[str, tuple]:
@@ -403,9 +416,12 @@ def main() -> None:
             ids = lms_submit(assignment, users, notebooks)
 
             say(f"(a) nbgrader autograde, one command for the batch ({load()})")
-            cli_seconds = cli_grade(course)
+            cli_seconds, cli_cpu = cli_grade(course)
             cli_rate = len(MIX) / cli_seconds
-            say(f"    {cli_seconds:6.1f} s  {cli_rate:5.2f} submissions/s")
+            say(
+                f"    {cli_seconds:6.1f} s  {cli_rate:5.2f} submissions/s"
+                f"  (CPU {cli_cpu:.1f} s: the command and its kernels)"
+            )
 
             concurrency = settings.GRADING_CONCURRENCY
             say(
@@ -413,14 +429,17 @@ def main() -> None:
                 f" lanes in one worker ({load()})"
             )
             try:
-                lms_seconds, outcomes = lms_grade(assignment, ids)
+                lms_seconds, lms_cpu, outcomes = lms_grade(assignment, ids)
             finally:
                 from courses.services.grading import grading_pool
 
                 grading_pool().close()  # dispose the lanes' warm kernels
             lms_rate = len(MIX) / lms_seconds
-            say(f"    {lms_seconds:6.1f} s  {lms_rate:5.2f} submissions/s  {outcomes}")
-            say(f"    ({load()} after)")
+            say(
+                f"    {lms_seconds:6.1f} s  {lms_rate:5.2f} submissions/s  {outcomes}"
+                f"  (CPU of the worker {lms_cpu:.1f} s, kernels not counted;"
+                f" {load()} after)"
+            )
 
             cli = cli_scores(course, students)
             lms = lms_scores(ids)
@@ -432,7 +451,13 @@ def main() -> None:
             if errors:
                 say(f"  LMS grading notes on {len(errors)} submissions, e.g.:")
                 say("    " + errors[0].replace("\n", "\n    ")[:600])
-            per_nb = statistics.median(v[3] for v in lms.values() if v[3] is not None)
+            seconds = {s: v[3] for s, v in lms.items() if v[3] is not None}
+            per_nb = statistics.median(seconds.values())
+            slowest = max(seconds, key=seconds.get)
+            say(
+                f"  LMS grading_seconds: median {per_nb:.2f} s, slowest"
+                f" {seconds[slowest]:.2f} s ({kinds[slowest]})"
+            )
         finally:
             drop_database()
     bare = bare_nbclient_seconds()
