@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.models import Locale
 
 from courses import selectors
@@ -134,3 +135,68 @@ class AssignmentForm(WagtailAdminModelForm):
             return uploads_read(uploads)
         except ServiceError as error:
             raise forms.ValidationError(error.message) from error
+
+
+class LearnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} <{obj.email}>"
+
+
+class ExtensionForm(forms.Form):
+    """A later due date for one learner of the assignment's cohort."""
+
+    learner = LearnerChoiceField(
+        label=_("Learner"),
+        queryset=None,
+        help_text=_("Someone holding a seat in the assignment's cohort."),
+    )
+    due_at = forms.DateTimeField(
+        label=_("New due date"),
+        widget=AdminDateTimeInput,
+        help_text=_(
+            "After the assignment's due date. Their late penalties are worked "
+            "out again from this date; granting again replaces the earlier one."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("For the record, e.g. 'illness, certificate seen'."),
+    )
+
+    def __init__(self, *args, assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["learner"].queryset = selectors.cohort_learners(
+            cohort=assignment.cohort
+        )
+
+
+class ManualGradeForm(forms.Form):
+    """A score by hand for any question; an empty field leaves the question as
+    it is (its automatic score, or still waiting for a person)."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = {f"score_{row.pk}": row for row in rows}
+        for name, row in self.rows.items():
+            self.fields[name] = forms.DecimalField(
+                label=f"{row.notebook} · {row.cell}",
+                required=False,
+                min_value=0,
+                max_value=row.max_score,
+                decimal_places=2,
+                initial=row.manual_score,
+                help_text=_("From 0 to %(max)s.") % {"max": row.max_score},
+            )
+
+    def lines(self):
+        """Each question's score record with its field, for the table."""
+        return [(row, self[name]) for name, row in self.rows.items()]
+
+    def scores(self) -> dict:
+        """What ``manual_grade_save`` takes: (notebook, cell) to points or None."""
+        return {
+            (row.notebook, row.cell): self.cleaned_data[name]
+            for name, row in self.rows.items()
+        }

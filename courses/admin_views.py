@@ -1,22 +1,39 @@
-"""Admin pages that are not model listings: labs, assignment actions, downloads."""
+"""Admin pages that are not model listings: labs, assignment and grading actions,
+downloads, the cohort gradebook.
+
+Every view on an assignment, submission or cohort finds it through the
+``*_manageable_by`` selectors: outside one's cohorts it does not exist (404).
+"""
+
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
-from django.views.generic import TemplateView
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from courses import selectors
+from courses import exports, selectors
+from courses.admin_forms import ExtensionForm, ManualGradeForm
+from courses.http import feedback_response
 from courses.jupyter import HubError, HubUnavailable
 from courses.models import AssignmentFile
 from courses.services import ServiceError, lab
 from courses.services.archives import archive_write
 from courses.services.assignments import assignment_release
+from courses.services.feedback import (
+    extension_grant,
+    feedback_release,
+    grading_regrade,
+    manual_grade_save,
+)
 
 
 def _administrators_only(request) -> None:
@@ -104,5 +121,256 @@ def submission_download(request, pk: int):
     response = HttpResponse(archive_write(files), content_type="application/zip")
     who, what = submission.user.username, submission.assignment.name
     name = f"{what}-{who}-{submission.attempt}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# Grading: progress, regrading, feedback, extensions --------------------------------
+
+
+def _submission_for(request, pk: int):
+    return get_object_or_404(
+        selectors.submissions_manageable_by(request.user).select_related(
+            "assignment", "user"
+        ),
+        pk=pk,
+    )
+
+
+def _breadcrumbs(assignment) -> list[dict]:
+    return [
+        {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+        {"url": reverse("assignment:index"), "label": _("Assignments")},
+        {
+            "url": reverse("assignment:inspect", args=[assignment.pk]),
+            "label": str(assignment),
+        },
+    ]
+
+
+@require_GET
+def assignment_progress(request, pk: int):
+    """Submissions of an assignment by grading status, as JSON for the
+    inspect page's progress bar."""
+    assignment = _assignment_for(request, pk)
+    return JsonResponse(selectors.assignment_progress(assignment=assignment).as_dict())
+
+
+class AssignmentRegradeView(WagtailAdminTemplateMixin, TemplateView):
+    """Confirm (GET), then send every submission of an assignment back to
+    grading (POST). Template: ``courses/admin/assignment_regrade.html``;
+    context: ``assignment``, ``count``."""
+
+    page_title = gettext_lazy("Grade all again")
+    header_icon = "resubmit"
+    template_name = "courses/admin/assignment_regrade.html"
+
+    def dispatch(self, request, *args, pk: int, **kwargs):
+        self.assignment = _assignment_for(request, pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.assignment)
+
+    def get_breadcrumbs_items(self):
+        return [*_breadcrumbs(self.assignment), {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["assignment"] = self.assignment
+        context["count"] = self.assignment.submissions.count()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        count = grading_regrade(submissions=self.assignment.submissions.all())
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s submission goes back to grading.",
+                "%(count)s submissions go back to grading.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("assignment:inspect", self.assignment.pk)
+
+
+def _feedback_message(request, count: int) -> None:
+    if not count:
+        messages.warning(
+            request, _("No graded attempt: there is no feedback to release.")
+        )
+        return
+    messages.success(
+        request,
+        ngettext(
+            "Feedback for %(count)s learner is being made; they see it once ready.",
+            "Feedback for %(count)s learners is being made; they see it once ready.",
+            count,
+        )
+        % {"count": count},
+    )
+
+
+@require_POST
+def assignment_feedback_release(request, pk: int):
+    """Release feedback of every learner's counted attempt. POST only."""
+    assignment = _assignment_for(request, pk)
+    _feedback_message(request, feedback_release(assignment=assignment))
+    return redirect("assignment:inspect", pk)
+
+
+@require_POST
+def submission_regrade(request, pk: int):
+    """Send one submission back to grading. POST only."""
+    submission = _submission_for(request, pk)
+    grading_regrade(submissions=[submission])
+    messages.success(request, _("This submission goes back to grading."))
+    return redirect("submission:inspect", pk)
+
+
+@require_POST
+def submission_feedback_release(request, pk: int):
+    """Release the feedback of this submission's learner (their counted attempt)."""
+    submission = _submission_for(request, pk)
+    count = feedback_release(assignment=submission.assignment, users=[submission.user])
+    _feedback_message(request, count)
+    return redirect("submission:inspect", pk)
+
+
+@require_POST
+def submission_grade_by_hand(request, pk: int):
+    """Save scores given by hand (``ManualGradeForm``) through the service."""
+    submission = _submission_for(request, pk)
+    form = ManualGradeForm(request.POST, rows=submission.scores.all())
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            messages.error(request, f"{form.fields[name].label}: {' '.join(errors)}")
+        return redirect("submission:inspect", pk)
+    try:
+        manual_grade_save(submission=submission, scores=form.scores(), by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The scores given by hand are saved."))
+    return redirect("submission:inspect", pk)
+
+
+@require_GET
+def submission_feedback_page(request, pk: int, feedback_id: int):
+    """A feedback page of a submission, sandboxed like the learner's copy."""
+    submission = _submission_for(request, pk)
+    return feedback_response(get_object_or_404(submission.feedback, pk=feedback_id))
+
+
+class ExtensionGrantView(WagtailAdminTemplateMixin, FormView):
+    """Grant one learner of the cohort a later due date (``extension_grant``).
+    Template: ``courses/admin/extension_form.html``; context: ``form``,
+    ``assignment``."""
+
+    page_title = gettext_lazy("Grant an extension")
+    header_icon = "date"
+    template_name = "courses/admin/extension_form.html"
+    form_class = ExtensionForm
+
+    def dispatch(self, request, *args, pk: int, **kwargs):
+        self.assignment = _assignment_for(request, pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.assignment)
+
+    def get_breadcrumbs_items(self):
+        return [*_breadcrumbs(self.assignment), {"url": "", "label": self.page_title}]
+
+    def get_initial(self):
+        now, due = timezone.now(), self.assignment.due_at
+        due = max(due, now) if due else now
+        return {
+            "learner": self.request.GET.get("learner"),
+            "due_at": due + dt.timedelta(days=1),
+        }
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "assignment": self.assignment}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "assignment": self.assignment}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            extension_grant(
+                assignment=self.assignment,
+                user=data["learner"],
+                due_at=data["due_at"],
+                reason=data["reason"],
+                by=self.request.user,
+            )
+        except ServiceError as error:
+            form.add_error("due_at", error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(name)s may now submit until %(when)s.")
+            % {"name": data["learner"], "when": timezone.localtime(data["due_at"])},
+        )
+        return redirect("assignment:inspect", self.assignment.pk)
+
+
+# The cohort gradebook --------------------------------------------------------------
+
+
+def _cohort_for(request, pk: int):
+    return get_object_or_404(selectors.cohorts_manageable_by(request.user), pk=pk)
+
+
+class CohortGradebookView(WagtailAdminTemplateMixin, TemplateView):
+    """Learners × assignments of a cohort with weighted totals; CSV and XLSX
+    downloads. Template: ``courses/admin/cohort_gradebook.html``; context:
+    ``cohort``, ``headers``, ``table``."""
+
+    page_title = gettext_lazy("Gradebook")
+    header_icon = "table"
+    template_name = "courses/admin/cohort_gradebook.html"
+
+    def dispatch(self, request, *args, pk: int, **kwargs):
+        self.cohort = _cohort_for(request, pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.cohort)
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": reverse("cohort:index"), "label": _("Cohorts")},
+            {
+                "url": reverse("cohort:edit", args=[self.cohort.pk]),
+                "label": str(self.cohort),
+            },
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        gradebook = selectors.cohort_gradebook(cohort=self.cohort)
+        context["cohort"] = self.cohort
+        context["headers"] = exports.gradebook_headers(gradebook)
+        context["table"] = exports.gradebook_table(gradebook)
+        return context
+
+
+@require_GET
+def cohort_gradebook_download(request, pk: int, fmt: str):
+    """The gradebook as a CSV or XLSX file."""
+    cohort = _cohort_for(request, pk)
+    gradebook = selectors.cohort_gradebook(cohort=cohort)
+    if fmt == "xlsx":
+        data, kind = exports.gradebook_xlsx(gradebook), exports.XLSX_TYPE
+    else:
+        data, kind = exports.gradebook_csv(gradebook), "text/csv; charset=utf-8"
+    response = HttpResponse(data, content_type=kind)
+    name = f"gradebook-{cohort.lab_course_id}-{timezone.localdate():%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

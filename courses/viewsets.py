@@ -2,18 +2,25 @@
 
 from django.db.models import Count
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import selectors, services
 from courses.admin_filters import EnrollmentFilterSet, InvitationFilterSet
-from courses.admin_forms import AssignmentForm, CohortForm, InvitationForm
+from courses.admin_forms import (
+    AssignmentForm,
+    CohortForm,
+    InvitationForm,
+    ManualGradeForm,
+)
 from courses.models import (
     Assignment,
     Cohort,
@@ -80,6 +87,11 @@ class CohortCreateView(generic.CreateView):
         )
 
 
+def gradebook_button(cohort) -> Button:
+    url = reverse("cohort_gradebook", args=[cohort.pk])
+    return Button(_("Gradebook"), url=url, icon_name="table", priority=30)
+
+
 class CohortEditView(ScopedObjectMixin, generic.EditView):
     def save_instance(self):
         return services.cohort_save(
@@ -87,12 +99,19 @@ class CohortEditView(ScopedObjectMixin, generic.EditView):
             instructors=self.form.cleaned_data["instructors"],
         )
 
+    @property
+    def header_more_buttons(self):
+        return [*super().header_more_buttons, gradebook_button(self.object)]
+
 
 class CohortIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return selectors.cohorts_with_seats(super().get_base_queryset()).select_related(
             "course", "institution"
         )
+
+    def get_list_more_buttons(self, instance):
+        return [*super().get_list_more_buttons(instance), gradebook_button(instance)]
 
 
 class CohortViewSet(ScopedViews, ModelViewSet):
@@ -224,13 +243,22 @@ class AssignmentEditView(ScopedObjectMixin, generic.EditView):
 
 
 class AssignmentInspectView(ScopedObjectMixin, generic.InspectView):
+    """The assignment, its grading progress, each learner's counted attempt and
+    the extensions granted."""
+
     template_name = "courses/admin/assignment_inspect.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["previews"] = self.object.files.filter(kind="preview")
-        context["sources"] = self.object.files.filter(kind="source")
-        context["submission_count"] = self.object.submissions.count()
+        assignment = self.object
+        context["previews"] = assignment.files.filter(kind="preview")
+        context["sources"] = assignment.files.filter(kind="source")
+        context["submission_count"] = assignment.submissions.count()
+        context["progress"] = selectors.assignment_progress(assignment=assignment)
+        context["attempts"] = selectors.assignment_counted_attempts(
+            assignment=assignment
+        )
+        context["extensions"] = selectors.assignment_extensions(assignment=assignment)
         return context
 
 
@@ -292,6 +320,24 @@ class SubmissionIndexView(ScopedIndexView):
         return super().get_base_queryset().select_related("user", "assignment__cohort")
 
 
+class SubmissionInspectView(ScopedObjectMixin, generic.InspectView):
+    """A submission: its files, per-question scores, grading by hand, feedback."""
+
+    template_name = "courses/admin/submission_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        submission = self.object
+        context["is_counted"] = selectors.submission_counts(submission=submission)
+        context["grade_form"] = ManualGradeForm(rows=submission.scores.all())
+        context["can_grade_by_hand"] = submission.status in (
+            Submission.Status.GRADED,
+            Submission.Status.MANUAL,
+        )
+        context["feedback_pages"] = submission.feedback.all()
+        return context
+
+
 class SubmissionViewSet(ScopedViews, ModelViewSet):
     """Who submitted what and when: the instructors' view of arrivals."""
 
@@ -300,11 +346,7 @@ class SubmissionViewSet(ScopedViews, ModelViewSet):
     menu_label = _("Submissions")
     index_view_class = SubmissionIndexView
     inspect_view_enabled = True
-    inspect_view_class = type(
-        "SubmissionInspectView",
-        (ScopedObjectMixin, generic.InspectView),
-        {"template_name": "courses/admin/submission_inspect.html"},
-    )
+    inspect_view_class = SubmissionInspectView
     list_display = [
         "user",
         "assignment",

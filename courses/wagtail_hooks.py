@@ -5,11 +5,21 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
 from courses.admin_views import (
+    AssignmentRegradeView,
+    CohortGradebookView,
+    ExtensionGrantView,
     LabServersView,
+    assignment_feedback_release,
     assignment_preview,
+    assignment_progress,
     assignment_release_now,
+    cohort_gradebook_download,
     lab_server_stop,
     submission_download,
+    submission_feedback_page,
+    submission_feedback_release,
+    submission_grade_by_hand,
+    submission_regrade,
 )
 from courses.bulk_actions import ApproveBulkAction, RejectBulkAction, WithdrawBulkAction
 from courses.viewsets import EnrollmentViewSet, LearningGroup, PipelineGroup
@@ -45,6 +55,70 @@ def register_lab_urls():
             "submission/<int:pk>/download/",
             submission_download,
             name="submission_download",
+        ),
+        *grading_urls(),
+    ]
+
+
+def grading_urls():
+    """Grading progress and actions, extensions, feedback, the gradebook."""
+    return [
+        path(
+            "assignment/<int:pk>/progress/",
+            assignment_progress,
+            name="assignment_progress",
+        ),
+        path(
+            "assignment/<int:pk>/regrade/",
+            AssignmentRegradeView.as_view(),
+            name="assignment_regrade",
+        ),
+        path(
+            "assignment/<int:pk>/release-feedback/",
+            assignment_feedback_release,
+            name="assignment_feedback_release",
+        ),
+        path(
+            "assignment/<int:pk>/extensions/new/",
+            ExtensionGrantView.as_view(),
+            name="assignment_extension_grant",
+        ),
+        path(
+            "submission/<int:pk>/regrade/",
+            submission_regrade,
+            name="submission_regrade",
+        ),
+        path(
+            "submission/<int:pk>/release-feedback/",
+            submission_feedback_release,
+            name="submission_feedback_release",
+        ),
+        path(
+            "submission/<int:pk>/grade-by-hand/",
+            submission_grade_by_hand,
+            name="submission_grade_by_hand",
+        ),
+        path(
+            "submission/<int:pk>/feedback/<int:feedback_id>/",
+            submission_feedback_page,
+            name="submission_feedback_page",
+        ),
+        path(
+            "cohort/<int:pk>/gradebook/",
+            CohortGradebookView.as_view(),
+            name="cohort_gradebook",
+        ),
+        path(
+            "cohort/<int:pk>/gradebook.csv",
+            cohort_gradebook_download,
+            {"fmt": "csv"},
+            name="cohort_gradebook_csv",
+        ),
+        path(
+            "cohort/<int:pk>/gradebook.xlsx",
+            cohort_gradebook_download,
+            {"fmt": "xlsx"},
+            name="cohort_gradebook_xlsx",
         ),
     ]
 

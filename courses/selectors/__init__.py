@@ -18,6 +18,14 @@ from .enrollment import (
     my_learning,
     with_waitlist_position,
 )
+from .gradebook import (
+    assignment_counted_attempts,
+    assignment_extensions,
+    assignment_progress,
+    cohort_gradebook,
+    cohort_learners,
+    submission_counts,
+)
 from .lab import lab_groups_for
 from .permissions import (
     assignments_manageable_by,
@@ -30,6 +38,12 @@ from .permissions import (
 )
 
 __all__ = [
+    "assignment_counted_attempts",
+    "assignment_extensions",
+    "assignment_progress",
+    "cohort_gradebook",
+    "cohort_learners",
+    "submission_counts",
     "assignment_for_learner",
     "assignment_released_to",
     "assignments_by_cohort",

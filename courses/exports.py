@@ -1,0 +1,101 @@
+"""The cohort gradebook as one table: shown in the admin, downloaded as CSV or XLSX.
+
+The page, the CSV and the workbook are all made from ``gradebook_table`` so they
+never disagree.
+"""
+
+import csv
+import decimal
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from courses.selectors.gradebook import Gradebook, GradeCell
+
+# A cell starting with one of these is a formula to a spreadsheet program: the
+# learners choose their own names, so such text is never left to be run.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def gradebook_headers(gradebook: Gradebook) -> list[str]:
+    headers = [_("Name"), _("Email")]
+    for assignment in gradebook.assignments:
+        names = {"assignment": assignment.name}
+        headers += [
+            _("%(assignment)s: final score") % names,
+            _("%(assignment)s: out of") % names,
+            _("%(assignment)s: late") % names,
+            _("%(assignment)s: late penalty (%%)") % names,
+            _("%(assignment)s: status") % names,
+        ]
+    return [*headers, _("Weighted total (%)")]
+
+
+def _status(cell: GradeCell) -> str:
+    if cell.submission is not None:
+        return cell.submission.get_status_display()
+    return _("Missing (counts 0)") if cell.missing else _("Not submitted")
+
+
+def _cell_values(cell: GradeCell) -> list:
+    submission = cell.submission
+    if submission is None:
+        return ["", "", "", "", _status(cell)]
+    return [
+        submission.final_score if submission.score is not None else "",
+        submission.max_score if submission.max_score is not None else "",
+        _("yes") if submission.is_late else _("no"),
+        submission.penalty,
+        _status(cell),
+    ]
+
+
+def gradebook_table(gradebook: Gradebook) -> list[list]:
+    """The rows under ``gradebook_headers``: text, Decimal, or "" for nothing."""
+    table = []
+    for row in gradebook.rows:
+        values = [row.learner.full_name, row.learner.email]
+        for cell in row.cells:
+            values += _cell_values(cell)
+        table.append([*values, "" if row.total is None else row.total])
+    return table
+
+
+def _text_safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return f"'{value}"
+    return value
+
+
+def gradebook_csv(gradebook: Gradebook) -> bytes:
+    """UTF-8 with a byte order mark, so spreadsheet programs read Korean right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(gradebook_headers(gradebook))
+    for values in gradebook_table(gradebook):
+        writer.writerow([_text_safe(v) for v in values])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_cells(sheet, values):
+    for value in values:
+        if isinstance(value, decimal.Decimal):
+            value = float(value)
+        cell = WriteOnlyCell(sheet, value)
+        if cell.data_type == "f":  # text that looks like a formula stays text
+            cell.data_type = "s"
+        yield cell
+
+
+def gradebook_xlsx(gradebook: Gradebook) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Gradebook"))
+    sheet.append(_xlsx_cells(sheet, gradebook_headers(gradebook)))
+    for values in gradebook_table(gradebook):
+        sheet.append(_xlsx_cells(sheet, values))
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
