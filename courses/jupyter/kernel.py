@@ -72,6 +72,11 @@ class SandboxKernelManager(AsyncKernelManager):
             return ""
         return text[-2000:]
 
+    def exited(self) -> bool:
+        """The kernel's process is gone (it died, or was killed, while waiting)."""
+        process = getattr(self.provisioner, "process", None)
+        return process is None or process.poll() is not None
+
     def kill(self) -> None:
         """SIGKILL the process group: unshare, the namespace's init and the kernel.
         The namespace dies with its init, taking every process the learner made."""

@@ -27,7 +27,11 @@ class KernelLane:
 
     def prime(self, limits: SandboxLimits, *, wait: float = SLOT_WAIT_SECONDS) -> None:
         """Start booting a kernel for the next notebook, if none is."""
-        if self._next is not None and self._next.limits != limits:
+        if self._next is not None and (
+            self._next.limits != limits or self._next.exited()
+        ):
+            # A kernel that died while it waited must not fail a learner's
+            # notebook before its first cell: boot another.
             self._next.dispose()
             self._next = None
         if self._next is None:

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -351,20 +351,30 @@ def score_totals(submission: Submission) -> None:
 
 
 def grading_run(*, submission_ids: list[int]) -> dict[str, int]:
-    """Grade these submissions and whatever else waits, several at once."""
+    """Grade these submissions and whatever else waits, several at once.
+
+    A database that goes away meanwhile (a restart) stops the claiming, not
+    the worker: jobs already running finish or lose their lease, and the sweep
+    hands out the rest again."""
     pool = grading_pool()
     width = settings.GRADING_CONCURRENCY
     queue = list(submission_ids)
     running: set[Future] = set()
     outcomes: dict[str, int] = {}
+    claiming = True
     while True:
-        while len(running) < width:
-            if not queue:
-                queue = _waiting_ids(width * 2)
+        while claiming and len(running) < width:
+            try:
                 if not queue:
-                    break
-            submission_id = queue.pop(0)
-            token = submission_claim(submission_id=submission_id)
+                    queue = _waiting_ids(width * 2)
+                    if not queue:
+                        break
+                submission_id = queue.pop(0)
+                token = submission_claim(submission_id=submission_id)
+            except DatabaseError:
+                log.warning("Database unavailable: no more grading jobs claimed")
+                claiming = False
+                break
             if token:
                 job = {"submission_id": submission_id, "token": token}
                 running.add(pool.submit(_grade, **job))
@@ -374,5 +384,9 @@ def grading_run(*, submission_ids: list[int]) -> dict[str, int]:
         for future in done:
             outcome = future.result()
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    grading_sweep()
+    try:
+        close_old_connections()  # a broken connection is replaced, not reused
+        grading_sweep()
+    except DatabaseError:
+        connection.close()  # the task backend reconnects to record the task
     return outcomes

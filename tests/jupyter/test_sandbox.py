@@ -61,6 +61,30 @@ def test_a_lane_hands_each_kernel_out_once(sandbox):
 
 
 @SAWARNING
+def test_a_warm_kernel_that_died_while_waiting_is_replaced(
+    sandbox, course_factory, submission
+):
+    lane = KernelLane(sandbox, keep_warm=True)
+    limits = SandboxLimits()
+    try:
+        lane.prime(limits)
+        lane._next.kill()  # dies before any notebook needs it
+        result = grade_submission(
+            course=course_factory(),
+            assignment="ps1",
+            student="olga",
+            notebooks={"ps1": submission()},
+            limits=limits,
+            sandbox=sandbox,
+            lane=lane,
+        )
+    finally:
+        lane.close()
+    assert result.notebooks[0].status != COULD_NOT_GRADE, result.errors
+    assert result.score == result.max_score
+
+
+@SAWARNING
 def test_a_kernel_that_cannot_start_means_could_not_grade(
     sandbox, course_factory, submission
 ):
