@@ -92,6 +92,11 @@ class Assignment(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(600)],
         help_text=_("Autograding stops a cell that runs longer."),
     )
+    required = models.BooleanField(
+        _("required to pass"),
+        default=False,
+        help_text=_("Without a graded attempt at it, nobody passes the cohort."),
+    )
     reveal_hidden_tests = models.BooleanField(
         _("reveal hidden tests after the due date"),
         default=False,

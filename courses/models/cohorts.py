@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +77,19 @@ class Cohort(models.Model):
         verbose_name=_("instructors"),
         related_name="taught_cohorts",
         blank=True,
+    )
+    pass_mark = models.DecimalField(
+        _("pass mark (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=60,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("The weighted grade over the assignments needed to pass."),
+    )
+    attendance_required = models.BooleanField(
+        _("attendance required"),
+        default=False,
+        help_text=_("On-site camps: staff mark who attended; only they can pass."),
     )
     is_cancelled = models.BooleanField(
         _("cancelled"),

@@ -35,6 +35,11 @@ class Enrollment(LearnerRecord, models.Model):
         related_name="enrollments",
     )
     status = models.CharField(_("status"), max_length=12, choices=Status)
+    attended = models.BooleanField(
+        _("attended"),
+        default=False,
+        help_text=_("Marked by staff for cohorts that require attendance."),
+    )
     motivation = models.TextField(
         _("motivation"),
         blank=True,

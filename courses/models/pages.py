@@ -53,7 +53,7 @@ class CataloguePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["courses.TrackPage"]
+    subpage_types = ["courses.TrackPage", "courses.ProgressPage"]
     max_count_per_parent = 1
 
     class Meta:
@@ -85,11 +85,35 @@ class TrackPage(CodedPage):
         help_text=_("The track's full description."),
     )
 
+    class CompletionPolicy(models.TextChoices):
+        ALL_REQUIRED = "all_required", _("Every required course of the track")
+        ANY_N = "any_n", _("A number of the track's courses")
+
+    completion_policy = models.CharField(
+        _("track completed with"),
+        max_length=16,
+        choices=CompletionPolicy,
+        default=CompletionPolicy.ANY_N,
+        help_text=_(
+            "Completing the track counts the person as a trained talent of it. "
+            "Read from the page in the default language."
+        ),
+    )
+    courses_needed = models.PositiveSmallIntegerField(
+        _("courses needed"),
+        default=1,
+        help_text=_("With 'a number of courses': how many must be passed."),
+    )
+
     content_panels = Page.content_panels + [
         FieldPanel("code"),
         FieldPanel("summary"),
         FieldPanel("audience"),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("completion_policy"), FieldPanel("courses_needed")],
+            heading=_("Completion"),
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -161,6 +185,13 @@ class CoursePage(CodedPage):
         blank=True,
         help_text=_("Modules, weeks or days, in order."),
     )
+    required_for_track = models.BooleanField(
+        _("required for the track"),
+        default=True,
+        help_text=_(
+            "With a track completed by 'every required course', this one is needed."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("code"),
@@ -176,6 +207,7 @@ class CoursePage(CodedPage):
         ),
         FieldPanel("prerequisites"),
         FieldPanel("syllabus"),
+        FieldPanel("required_for_track"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -200,3 +232,18 @@ class CoursePage(CodedPage):
         context = super().get_context(request, *args, **kwargs)
         context.update(course_detail(course=self, user=request.user))
         return context
+
+
+class ProgressPage(Page):
+    """The public progress of the talent pipeline: aggregate figures only."""
+
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link"]
+    )
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["courses.CataloguePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("pipeline progress page")
