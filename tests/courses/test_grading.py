@@ -158,3 +158,43 @@ def test_scores_are_those_of_the_nbgrader_gradebook(submit, answer):
     found = notebook_result(course, "ps1", submission.user.username, "ps1")
     assert float(submission.score) == found.score == 2
     assert float(submission.max_score) == found.max_score == 4
+
+
+def test_scores_equal_those_of_the_nbgrader_autograde_command(submit, answer, tmp_path):
+    """The same notebooks through ``nbgrader autograde`` (the way courses run it
+    without the LMS) and through the LMS's workers give the same scores."""
+    import shutil
+    import subprocess
+    import sys
+
+    from courses.jupyter import Course
+    from courses.jupyter.gradebook import notebook_result
+    from tests.grading import SOURCE
+
+    notebooks = {
+        "right": answer(),
+        "wrong": answer(squares=WRONG_SQUARES),
+        "hidden": answer(squares=HIDDEN_ONLY),
+        "crash": answer(mean="raise ValueError('no')"),
+    }
+    lms = {name: submit(data) for name, data in notebooks.items()}
+    root = tmp_path / "cli"
+    shutil.copytree(SOURCE, root / "source" / "ps1")
+    for name, data in notebooks.items():
+        folder = root / "submitted" / name / "ps1"
+        folder.mkdir(parents=True)
+        (folder / "ps1.ipynb").write_bytes(data)
+        shutil.copy(SOURCE / "numbers.txt", folder)
+    nbgrader = [str(Path(sys.executable).parent / "nbgrader")]
+    for step in (["generate_assignment", "ps1"], ["autograde", "ps1"]):
+        subprocess.run(
+            [*nbgrader, *step, "--force", "--Execute.timeout=3"],
+            cwd=root,
+            check=True,
+            capture_output=True,
+        )
+    cli = Course(root, "")
+    for name, submission in lms.items():
+        expected = notebook_result(cli, "ps1", name, "ps1")
+        assert float(submission.score) == expected.score, name
+        assert float(submission.max_score) == expected.max_score, name
