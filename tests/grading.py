@@ -8,14 +8,24 @@
 - ``submit(notebook, user=None, grade=True)``: a Submission, graded by the inline
   task queue when the transaction commits unless ``grade=False``.
 - ``cohort_enrol(user)``: the user enrolled in the assignment's cohort.
+- ``backend``: the task backend for real workers (``db``; parametrize with
+  ``["db", "rq"]`` through ``indirect``), leases of LEASE_S seconds.
+- ``worker()``: starts a task worker process (``db_worker`` or ``rqworker``) on
+  the test database; ``wait_for(condition, what)`` polls.
 Tests using them need ``django_db(transaction=True, serialized_rollback=True)``:
 workers grade in their own threads and database connections.
 """
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
+from django.db import connection
 from django.test import override_settings
 from nbformat.v4 import new_code_cell
 
@@ -111,3 +121,97 @@ def cohort_enrol(assignment):
         return user
 
     return enrol
+
+
+ROOT = Path(__file__).parents[1]
+LEASE_S = 4
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    host = db.get("HOST") or "127.0.0.1"
+    return f"postgres://{db['USER']}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+def redis_url() -> str:
+    """Redis database 14: the tests' own queue (15 is their cache)."""
+    return os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/14"
+
+
+@pytest.fixture(params=["db"])
+def backend(request, settings, assignment, answer):
+    """The task backend real workers use: ``db`` (django-tasks-db) unless a test
+    parametrizes it with ``rq`` too. The assignment is checked before, by the
+    inline queue."""
+    settings.GRADING_ENABLED = True
+    if request.param == "rq":
+        if not os.environ.get("REDIS_URL"):
+            pytest.skip("RQ needs Redis: set REDIS_URL (CI does).")
+        import django_rq
+
+        settings.RQ_QUEUES = {"default": {"URL": redis_url()}}
+        settings.TASKS = {
+            "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+        }
+        django_rq.get_queue("default").empty()
+    else:
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.GRADING_LEASE_SECONDS = LEASE_S
+    return request.param
+
+
+@pytest.fixture
+def worker(backend, settings, tmp_path):
+    """``worker()`` starts a task worker process; all stop after the test."""
+    started = []
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.dev",
+        "DATABASE_URL": database_url(),
+        "DATA_DIR": str(tmp_path / "data"),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "GRADING_DIR": str(settings.GRADING_DIR),
+        "GRADING_CONCURRENCY": "2",
+        "GRADING_LEASE_SECONDS": str(LEASE_S),
+        "TASKS_BACKEND": backend,
+        "DJANGO_DEBUG": "0",
+    }
+    if backend == "rq":
+        command = ["rqworker", "default", "--job-class", "django_tasks_rq.Job"]
+        env["REDIS_URL"] = redis_url()
+    else:
+        command = ["db_worker", "--no-reload", "--interval", "0.2"]
+
+    def start() -> subprocess.Popen:
+        log = (tmp_path / f"worker-{len(started)}.log").open("w")
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_for(condition, what: str, timeout: float = 120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -5,8 +5,6 @@ connections cut during a batch: nothing is lost and each is graded once."""
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,102 +13,15 @@ from django.db import connection
 
 from courses.models import Submission
 from courses.services import grading
+from tests.grading import LEASE_S, wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.filterwarnings("ignore:Object of type <Submitted"),
     pytest.mark.timeout(300),
+    pytest.mark.parametrize("backend", ["db", "rq"], indirect=True),
 ]
-ROOT = Path(__file__).parents[2]
-LEASE_S = 4
 LOOPS = "import time\nwhile True:\n    time.sleep(0.1)"
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    host = db.get("HOST") or "127.0.0.1"
-    return f"postgres://{db['USER']}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
-def redis_url() -> str:
-    """Redis database 14: the tests' own queue (15 is their cache)."""
-    return os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/14"
-
-
-@pytest.fixture(params=["db", "rq"])
-def backend(request, settings, assignment, answer):
-    """The task backend; the assignment is checked before (by the inline queue)."""
-    if request.param == "rq":
-        if not os.environ.get("REDIS_URL"):
-            pytest.skip("RQ needs Redis: set REDIS_URL (CI does).")
-        import django_rq
-
-        settings.RQ_QUEUES = {"default": {"URL": redis_url()}}
-        settings.TASKS = {
-            "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
-        }
-        django_rq.get_queue("default").empty()
-    else:
-        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.GRADING_LEASE_SECONDS = LEASE_S
-    return request.param
-
-
-@pytest.fixture
-def worker(backend, settings, tmp_path):
-    """``worker()`` starts a task worker process; all stop after the test."""
-    started = []
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lms.settings.dev",
-        "DATABASE_URL": database_url(),
-        "DATA_DIR": str(tmp_path / "data"),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "GRADING_DIR": str(settings.GRADING_DIR),
-        "GRADING_CONCURRENCY": "2",
-        "GRADING_LEASE_SECONDS": str(LEASE_S),
-        "TASKS_BACKEND": backend,
-        "DJANGO_DEBUG": "0",
-    }
-    if backend == "rq":
-        command = ["rqworker", "default", "--job-class", "django_tasks_rq.Job"]
-        env["REDIS_URL"] = redis_url()
-    else:
-        command = ["db_worker", "--no-reload", "--interval", "0.2"]
-
-    def start() -> subprocess.Popen:
-        log = (tmp_path / f"worker-{len(started)}.log").open("w")
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-
-
-def wait_for(condition, what: str, timeout: float = 120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def kill_tree(pid: int) -> None:
@@ -187,7 +98,6 @@ def test_a_worker_killed_mid_job_loses_nothing_and_grades_each_once(
         assert not submission.lease_token
 
 
-@pytest.mark.parametrize("backend", ["db"], indirect=True)
 def test_database_connections_cut_during_a_batch_lose_nothing(worker, submit, answer):
     if connection.vendor != "postgresql":
         pytest.skip("Cutting a worker's connections needs PostgreSQL (CI has it).")

@@ -11,4 +11,13 @@ from tests.browser.conftest import (  # noqa: F401
     playwright_loop,
     sign_in,
 )
+from tests.grading import (  # noqa: F401
+    answer,
+    assignment,
+    backend,
+    cohort_enrol,
+    grading_on,
+    sandbox,
+    worker,
+)
 from tests.labs import shared_lab, shared_lab_hub  # noqa: F401
