@@ -16,6 +16,8 @@
 - ``mailoutbox``: pytest-django's list of sent mail.
 - ``hub``, ``hub_env``, ``load_hub_config``: a real JupyterHub and its config
   (see tests/hubs.py).
+- ``pipeline``, ``talent``: a hand-built talent pipeline for the dashboard's
+  figures (see tests/pipeline.py).
 """
 
 import pytest
@@ -36,6 +38,7 @@ from tests.factories import (
 )
 from tests.hubs import hub, hub_env, load_hub_config, on_hub  # noqa: F401
 from tests.labs import lab, lab_handle, lab_hub, lab_person  # noqa: F401
+from tests.pipeline import pipeline, talent  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
