@@ -1,4 +1,5 @@
-"""The cohort gradebook as one table: shown in the admin, downloaded as CSV or XLSX.
+"""Tables downloaded as CSV or XLSX: the cohort gradebook (shown in the admin),
+and ``table_csv`` / ``tables_xlsx`` for any other table (the pipeline's figures).
 
 The page, the CSV and the workbook are all made from ``gradebook_table`` so they
 never disagree.
@@ -7,6 +8,7 @@ never disagree.
 import csv
 import decimal
 import io
+import re
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -70,14 +72,18 @@ def _text_safe(value):
     return value
 
 
-def gradebook_csv(gradebook: Gradebook) -> bytes:
+def table_csv(headers: list[str], rows: list[list]) -> bytes:
     """UTF-8 with a byte order mark, so spreadsheet programs read Korean right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(gradebook_headers(gradebook))
-    for values in gradebook_table(gradebook):
+    writer.writerow(headers)
+    for values in rows:
         writer.writerow([_text_safe(v) for v in values])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def gradebook_csv(gradebook: Gradebook) -> bytes:
+    return table_csv(gradebook_headers(gradebook), gradebook_table(gradebook))
 
 
 def _xlsx_cells(sheet, values):
@@ -90,12 +96,20 @@ def _xlsx_cells(sheet, values):
         yield cell
 
 
-def gradebook_xlsx(gradebook: Gradebook) -> bytes:
+def tables_xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
+    """A workbook of one sheet per (title, headers, rows)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Gradebook"))
-    sheet.append(_xlsx_cells(sheet, gradebook_headers(gradebook)))
-    for values in gradebook_table(gradebook):
-        sheet.append(_xlsx_cells(sheet, values))
+    for title, headers, rows in sheets:
+        # Sheet titles: at most 31 characters, none of []:*?/\
+        sheet = workbook.create_sheet(title=re.sub(r"[][:*?/\\]", " ", title)[:31])
+        sheet.append(_xlsx_cells(sheet, headers))
+        for values in rows:
+            sheet.append(_xlsx_cells(sheet, values))
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def gradebook_xlsx(gradebook: Gradebook) -> bytes:
+    headers, rows = gradebook_headers(gradebook), gradebook_table(gradebook)
+    return tables_xlsx([(_("Gradebook"), headers, rows)])

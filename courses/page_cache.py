@@ -110,10 +110,13 @@ def page_get(key: str, *, shared: bool = True) -> HttpResponse | None:
 def page_put(key: str, response: HttpResponse, *, until) -> None:
     """Keep a rendered page until the moment ``until`` (None: the longest allowed).
 
-    Only a plain 200 answer without cookies is kept.
+    Only a plain 200 answer without cookies is kept, and none marked no-store
+    (the progress page, whose figures must change at once).
     """
     ttl = seconds_until(until)
     if not ttl or response.status_code != 200 or response.cookies:
+        return
+    if "no-store" in response.get("Cache-Control", ""):
         return
     expires_at = timezone.now().timestamp() + ttl
     headers = tuple(response.headers.items())

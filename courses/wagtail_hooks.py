@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
+from courses.admin_dashboard import dashboard_urls, pipeline_menu_item
 from courses.admin_views import (
     AssignmentRegradeView,
     CohortGradebookView,
@@ -22,6 +23,7 @@ from courses.admin_views import (
     submission_regrade,
 )
 from courses.bulk_actions import ApproveBulkAction, RejectBulkAction, WithdrawBulkAction
+from courses.progress_page import progress_page_serve
 from courses.viewsets import EnrollmentViewSet, LearningGroup, PipelineGroup
 
 
@@ -57,6 +59,7 @@ def register_lab_urls():
             name="submission_download",
         ),
         *grading_urls(),
+        *dashboard_urls(),
     ]
 
 
@@ -133,3 +136,7 @@ def register_lab_menu_item():
     return AdministratorMenuItem(
         _("Labs"), reverse("lab_servers"), icon_name="code", order=220
     )
+
+
+hooks.register("register_admin_menu_item", pipeline_menu_item)
+hooks.register("before_serve_page", progress_page_serve)
