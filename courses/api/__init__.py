@@ -1,4 +1,5 @@
-"""The LMS's REST API (django-ninja): the nbgrader exchange for labs.
+"""The LMS's REST API (django-ninja): the nbgrader exchange for labs, and the
+read-only reporting of the talent pipeline's figures for the city.
 
 OpenAPI schema at /api/openapi.json, browsable docs at /api/docs.
 """
@@ -7,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from courses.api.exchange import router as exchange_router
+from courses.api.reporting import router as reporting_router
 from courses.services import ServiceError
 
 from .errors import STATUS, error_response
@@ -14,10 +16,14 @@ from .errors import STATUS, error_response
 api = NinjaAPI(
     title="Talent Pipeline LMS",
     version="1",
-    description="The nbgrader exchange of the labs (docs/exchange-api.md).",
+    description=(
+        "The nbgrader exchange of the labs (docs/exchange-api.md) and the "
+        "talent pipeline's figures for city reporting (docs/dashboard.md)."
+    ),
     urls_namespace="api",
 )
 api.add_router("/exchange/", exchange_router)
+api.add_router("/reporting/", reporting_router)
 
 
 @api.exception_handler(ServiceError)
