@@ -129,6 +129,7 @@ class GradeCell:
     # Share of the points kept (final / max) when it counts in the total, or
     # None when it is left out: not yet due, not yet scored.
     ratio: decimal.Decimal | None
+    due: dt.datetime | None = None  # the learner's, extension included
 
     @property
     def missing(self) -> bool:
@@ -168,17 +169,19 @@ def _weighted_total(cells: list[GradeCell]) -> decimal.Decimal | None:
     return (HUNDRED * points / weights).quantize(CENT)
 
 
-def cohort_gradebook(*, cohort: Cohort) -> Gradebook:
+def cohort_gradebook(*, cohort: Cohort, users=None) -> Gradebook:
     """Learners × assignments: each counted attempt, and a weighted total.
 
     The total is sum(weight × final / max) / sum(weight), in percent, over the
     assignments that count for the learner: scored attempts, and missing ones
     (as 0) once a released assignment's due date for the learner, extension
-    included, has passed.
+    included, has passed. ``users``: only these learners' rows (ids or people).
     """
     assignments = list(cohort.assignments.order_by("due_at", "name"))
     attempts = {
-        (s.assignment_id, s.user_id): s for a in assignments for s in _counted(a)
+        (s.assignment_id, s.user_id): s
+        for a in assignments
+        for s in _counted(a, users=users)
     }
     extended = {
         (e.assignment_id, e.user_id): e.due_at
@@ -188,12 +191,15 @@ def cohort_gradebook(*, cohort: Cohort) -> Gradebook:
     learners = get_user_model().objects.filter(
         Q(pk__in=cohort_learners(cohort=cohort).values("pk")) | Q(pk__in=submitters)
     )
+    if users is not None:
+        learners = learners.filter(pk__in=users)
     now, rows = timezone.now(), []
     for learner in learners.order_by("full_name", "email"):
         cells = []
         for a in assignments:
             submission = attempts.get((a.pk, learner.pk))
             due = extended.get((a.pk, learner.pk), a.due_at)
-            cells.append(GradeCell(a, submission, _ratio(a, submission, due, now)))
+            ratio = _ratio(a, submission, due, now)
+            cells.append(GradeCell(a, submission, ratio, due))
         rows.append(GradebookRow(learner, cells, _weighted_total(cells)))
     return Gradebook(cohort=cohort, assignments=assignments, rows=rows)

@@ -3,6 +3,7 @@ from django.db import transaction
 from courses.models import Cohort
 
 from .catalogue_cache import catalogue_changed
+from .completion import completion_cohort_evaluate_later
 from .enrollment import waitlist_promote
 from .lab import lab_sync_later
 
@@ -35,4 +36,13 @@ def cohort_save(*, cohort: Cohort, instructors=None) -> Cohort:
         affected |= set(cohort.enrollments.values_list("user_id", flat=True))
     lab_sync_later(*affected)
     catalogue_changed()
+    if before is not None and _rule_changed(before, cohort):
+        completion_cohort_evaluate_later(cohort_id=cohort.pk)
     return cohort
+
+
+def _rule_changed(before: Cohort, after: Cohort) -> bool:
+    return (before.pass_mark, before.attendance_required) != (
+        after.pass_mark,
+        after.attendance_required,
+    )

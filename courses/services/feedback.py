@@ -31,6 +31,7 @@ from courses.models import (
 )
 from courses.selectors.assignments import submission_files
 
+from .completion import completion_evaluate_later
 from .errors import ServiceError
 from .grading import (
     TIMESTAMP_FILE,
@@ -98,6 +99,7 @@ def extension_grant(
         submission.late_by = late_by(due_at, submission.submitted_at)
         submission.penalty = late_penalty(assignment, submission.late_by)
         submission.save(update_fields=["late_by", "penalty"])
+    completion_evaluate_later(cohort_id=assignment.cohort_id, user_id=user.pk)
     return extension
 
 
@@ -133,6 +135,9 @@ def manual_grade_save(
         row.save(update_fields=["manual_score", "score", "needs_manual_grade"])
     score_totals(submission)
     submission.save(update_fields=["score", "status"])
+    completion_evaluate_later(
+        cohort_id=submission.assignment.cohort_id, user_id=submission.user_id
+    )
     return submission
 
 

@@ -48,6 +48,8 @@ from courses.models import (
 )
 from courses.selectors.assignments import submission_files
 
+from .completion import completion_evaluate_later
+
 log = logging.getLogger(__name__)
 Status = Submission.Status
 TIMESTAMP_FILE = "timestamp.txt"  # nbgrader's record of when it was submitted
@@ -279,6 +281,9 @@ def _record(submission_id: int, token: str, result: GradeResult) -> str:
         submission.grading_seconds = result.seconds
         submission.lease_token, submission.lease_until = "", None
         submission.save()
+        completion_evaluate_later(
+            cohort_id=submission.assignment.cohort_id, user_id=submission.user_id
+        )
     return submission.status
 
 

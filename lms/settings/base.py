@@ -213,6 +213,14 @@ GRADING_DIR = Path(os.environ.get("GRADING_DIR", DATA_DIR / "grading"))
 GRADING_CONCURRENCY = int(os.environ.get("GRADING_CONCURRENCY", "4"))
 GRADING_LEASE_SECONDS = int(os.environ.get("GRADING_LEASE_SECONDS", "60"))
 GRADING_MAX_TRIES = int(os.environ.get("GRADING_MAX_TRIES", "3"))
+# Certificates (PDF) print Korean and English with these TrueType fonts
+# (Debian's fonts-nanum, installed by scripts/bootstrap).
+CERTIFICATE_FONT = os.environ.get(
+    "CERTIFICATE_FONT", "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
+)
+CERTIFICATE_FONT_BOLD = os.environ.get(
+    "CERTIFICATE_FONT_BOLD", "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf"
+)
 # Secrets shared with the hub process (hub_config reads the same files).
 HUB_SECRETS_DIR = Path(os.environ.get("HUB_SECRETS_DIR", DATA_DIR / "hub-secrets"))
 HUB_API_TOKEN = HUB_OIDC_CLIENT_SECRET = ""
