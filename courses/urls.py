@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import certificate_views, views
 
 app_name = "courses"
 urlpatterns = [
@@ -24,5 +24,15 @@ urlpatterns = [
         "assignments/<int:pk>/attempts/<int:attempt>/download/",
         views.submission_file_download,
         name="submission_download",
+    ),
+    path(
+        "certificates/<str:code>/",
+        certificate_views.certificate_verify,
+        name="certificate",
+    ),
+    path(
+        "certificates/<str:code>/pdf/",
+        certificate_views.certificate_download,
+        name="certificate_pdf",
     ),
 ]

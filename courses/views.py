@@ -28,6 +28,7 @@ from courses.models import (
     SubmissionFeedback,
     TrackPage,
 )
+from courses.selectors.progress import cohort_progress, track_progress
 from courses.services.archives import archive_write, uploads_read
 from courses.services.submissions import submission_create
 
@@ -154,14 +155,18 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 def my_learning(request: HttpRequest) -> HttpResponse:
     """The signed-in person's cohorts with status and next steps.
 
-    Template: ``courses/my_learning.html``; context: ``enrollments``, ``teaching``.
+    Template: ``courses/my_learning.html``; context: ``enrollments`` (each with
+    its ``assignments`` and ``progress``), ``tracks``, ``teaching``.
     """
     enrollments = selectors.my_learning(user=request.user)
     assignments = selectors.assignments_by_cohort(user=request.user)
+    progress = cohort_progress(user=request.user, enrollments=enrollments)
     for enrollment in enrollments:
         enrollment.assignments = assignments.get(enrollment.cohort_id, [])
+        enrollment.progress = progress.get(enrollment.pk)
     context = {
         "enrollments": enrollments,
+        "tracks": track_progress(user=request.user, enrollments=enrollments),
         "teaching": selectors.cohorts_taught_by(user=request.user),
     }
     return render(request, "courses/my_learning.html", context)
