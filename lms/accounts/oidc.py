@@ -3,7 +3,7 @@
 from allauth.idp.oidc.adapter import DefaultOIDCAdapter
 from django.utils.translation import gettext_lazy as _
 
-from courses.jupyter.names import GROUPS_CLAIM
+from courses.jupyter.names import GROUPS_CLAIM, HUB_CLIENT_ID
 
 
 class OIDCAdapter(DefaultOIDCAdapter):
@@ -14,7 +14,11 @@ class OIDCAdapter(DefaultOIDCAdapter):
 
     def get_claims(self, purpose, user, client, scopes, email=None, **kwargs):
         from courses.selectors import lab_groups_for
+        from courses.services.lab_activity import lab_activity_record
 
+        if client.pk == HUB_CLIENT_ID:
+            # The hub asks at each sign-in and token refresh: the person uses the lab.
+            lab_activity_record(user=user)
         claims = super().get_claims(purpose, user, client, scopes, email, **kwargs)
         if "email" in scopes and "email" not in claims and user.email:
             # Accounts made in the admin may lack allauth's EmailAddress row.
