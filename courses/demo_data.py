@@ -23,6 +23,25 @@ CATALOGUE = {
     },
 }
 
+PROGRESS = {
+    "ko": {
+        "title": "인재 양성 현황",
+        "slug": "progress",
+        "intro": (
+            "<p>광주가 AI 전문인력 5,150명 목표에 얼마나 다가왔는지 보여 줍니다. "
+            "개인 정보는 없으며, 5명 미만인 수는 “&lt;5”로 표시합니다.</p>"
+        ),
+    },
+    "en": {
+        "title": "Pipeline progress",
+        "slug": "progress",
+        "intro": (
+            "<p>How close Gwangju is to its target of 5,150 AI professionals. "
+            "No personal data; any count below 5 is shown as “&lt;5”.</p>"
+        ),
+    },
+}
+
 # code, share of the 5,150 (people over ten years), Korean, English
 TRACKS = [
     {

@@ -26,6 +26,7 @@ from courses.models import (
     Enrollment,
     EnrollmentEvent,
     Institution,
+    ProgressPage,
     TalentProgramme,
     TalentTarget,
     TrackPage,
@@ -153,6 +154,8 @@ def _catalogue(people: dict, today: dt.date) -> None:
                 people,
                 today,
             )
+    progress = catalogue.add_child(instance=ProgressPage(**demo_data.PROGRESS["ko"]))
+    _translate(_publish(progress), english, demo_data.PROGRESS["en"])
 
 
 def _translate(page: Page, locale: Locale, fields: dict) -> Page:
