@@ -173,6 +173,23 @@ if SPAWNER == "local":
             "HUB_SPAWNER=local creates a system account per lab: run as root"
         )
     c.JupyterHub.spawner_class = "hub_config.lms_hub.LabSpawner"
+    # A lab connects (TCP) only to the hub (its API, its public address, where
+    # every request is authenticated), the LMS, the web and DNS: never to
+    # PostgreSQL, Redis, the proxy's API or straight to another lab (Landlock).
+    # Its kernels talk to it over unix sockets, so they need no TCP port.
+    c.LabSpawner.allowed_connect_ports = sorted(
+        {
+            c.JupyterHub.hub_port,
+            hub.port or (443 if hub.scheme == "https" else 80),
+            urlparse(LMS_URL).port or (443 if LMS_URL.startswith("https") else 80),
+            *(
+                int(port)
+                for port in os.environ.get("LAB_ALLOWED_PORTS", "53,80,443").split(",")
+                if port.strip()
+            ),
+        }
+    )
+    c.Spawner.args = ["--KernelManager.transport=ipc"]
     c.Spawner.cmd = [str(LAB_PYTHON / "jupyterhub-singleuser")]
 elif SPAWNER == "simple":
     print(  # noqa: T201 - the warning must reach whoever starts the hub

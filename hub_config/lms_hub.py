@@ -11,8 +11,10 @@ import subprocess
 from jupyterhub.handlers.base import BaseHandler
 from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from oauthenticator.generic import GenericOAuthenticator
+from traitlets import Integer, List
 
 from hub_config import names
+from hub_config.landlock import NET_ABI, abi_version, restrict_tcp_connect
 
 # JupyterHub 6.1.1's BaseHandler.refresh_auth reads self._token_authenticated,
 # which only token-authenticated requests set: when the refresh of a browser's
@@ -74,12 +76,31 @@ class LabSpawner(LocalProcessSpawner):
     def system_user(self) -> str:
         return names.system_user(self.user.name)
 
-    async def start(self):
-        ensure_system_user(self.system_user, f"LMS lab of {self.user.name}")
-        return await super().start()
+    allowed_connect_ports = List(
+        Integer(),
+        help="TCP ports a lab may connect to (Landlock); empty: no restriction.",
+    ).tag(config=True)
 
     def make_preexec_fn(self, name):
-        return set_user_setuid(self.system_user)
+        become_user = set_user_setuid(self.system_user)
+        ports = list(self.allowed_connect_ports)
+
+        def preexec() -> None:
+            become_user()
+            if ports:
+                restrict_tcp_connect(ports)
+
+        return preexec
+
+    async def start(self):
+        if self.allowed_connect_ports and abi_version() < NET_ABI:
+            self.log.warning(
+                "Landlock network rules are not available on this kernel: the lab "
+                "of %s can connect to every local port (docs/lab.md)",
+                self.user.name,
+            )
+        ensure_system_user(self.system_user, f"LMS lab of {self.user.name}")
+        return await super().start()
 
     def user_env(self, env):
         account = pwd.getpwnam(self.system_user)

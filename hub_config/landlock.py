@@ -1,0 +1,60 @@
+"""Landlock (Linux >= 6.7): the outgoing TCP ports a lab may connect to.
+
+On one machine, the LMS's PostgreSQL and Redis listen on 127.0.0.1, where any
+local account can reach them, and a development database may trust local
+connections. A lab is kept to an allow-list of ports (the hub's API, the LMS,
+the web and DNS): every other TCP connect, to 5432, 6379, other labs, the
+proxy's API, fails with "Permission denied". The rule is inherited by every
+process of the lab and cannot be lifted from inside. Standard library only
+(ctypes), called in the lab's process between setuid and exec.
+"""
+
+import ctypes
+import os
+import struct
+
+SYS_CREATE_RULESET, SYS_ADD_RULE, SYS_RESTRICT_SELF = 444, 445, 446
+CREATE_RULESET_VERSION = 1
+RULE_NET_PORT = 2
+ACCESS_NET_CONNECT_TCP = 1 << 1
+PR_SET_NO_NEW_PRIVS = 38
+NET_ABI = 4  # the first Landlock ABI with network rules
+
+
+class LandlockUnavailable(OSError):
+    """This kernel cannot restrict network connections (Landlock ABI < 4)."""
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def abi_version() -> int:
+    """The kernel's Landlock ABI, 0 when Landlock is off or absent."""
+    version = _libc().syscall(SYS_CREATE_RULESET, None, 0, CREATE_RULESET_VERSION)
+    return max(version, 0)
+
+
+def restrict_tcp_connect(ports: list[int]) -> None:
+    """Allow this process and its children TCP connects only to ``ports``."""
+    if abi_version() < NET_ABI:
+        raise LandlockUnavailable("Landlock network rules need Linux 6.7 or later")
+    libc = _libc()
+    attr = struct.pack("QQ", 0, ACCESS_NET_CONNECT_TCP)  # handled: fs none, net
+    buffer = ctypes.create_string_buffer(attr, len(attr))
+    fd = libc.syscall(SYS_CREATE_RULESET, buffer, len(attr), 0)
+    if fd < 0:
+        raise OSError(ctypes.get_errno(), "landlock_create_ruleset")
+    try:
+        for port in sorted(set(ports)):
+            rule = ctypes.create_string_buffer(
+                struct.pack("QQ", ACCESS_NET_CONNECT_TCP, port), 16
+            )
+            if libc.syscall(SYS_ADD_RULE, fd, RULE_NET_PORT, rule, 0) != 0:
+                raise OSError(ctypes.get_errno(), f"landlock_add_rule {port}")
+        if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS)")
+        if libc.syscall(SYS_RESTRICT_SELF, fd, 0) != 0:
+            raise OSError(ctypes.get_errno(), "landlock_restrict_self")
+    finally:
+        os.close(fd)
