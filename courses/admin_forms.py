@@ -33,6 +33,8 @@ class CohortForm(WagtailAdminModelForm):
             "location",
             "instructors",
             "is_cancelled",
+            "pass_mark",
+            "attendance_required",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -115,6 +117,7 @@ class AssignmentForm(WagtailAdminModelForm):
             "penalty_cap",
             "max_attempts",
             "weight",
+            "required",
             "timeout_per_cell",
             "reveal_hidden_tests",
         ]

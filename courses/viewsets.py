@@ -14,6 +14,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import selectors, services
+from courses.admin_completion import completion_button
 from courses.admin_filters import EnrollmentFilterSet, InvitationFilterSet
 from courses.admin_forms import (
     AssignmentForm,
@@ -101,7 +102,9 @@ class CohortEditView(ScopedObjectMixin, generic.EditView):
 
     @property
     def header_more_buttons(self):
-        return [*super().header_more_buttons, gradebook_button(self.object)]
+        cohort = self.object
+        buttons = [gradebook_button(cohort), completion_button(cohort)]
+        return [*super().header_more_buttons, *buttons]
 
 
 class CohortIndexView(ScopedIndexView):
@@ -111,7 +114,8 @@ class CohortIndexView(ScopedIndexView):
         )
 
     def get_list_more_buttons(self, instance):
-        return [*super().get_list_more_buttons(instance), gradebook_button(instance)]
+        buttons = [gradebook_button(instance), completion_button(instance)]
+        return [*super().get_list_more_buttons(instance), *buttons]
 
 
 class CohortViewSet(ScopedViews, ModelViewSet):
@@ -131,6 +135,9 @@ class CohortViewSet(ScopedViews, ModelViewSet):
             ),
             MultiFieldPanel(["seats", "mode", "is_cancelled"], heading=_("Enrolment")),
             FieldPanel("instructors"),
+            MultiFieldPanel(
+                ["pass_mark", "attendance_required"], heading=_("Completion rule")
+            ),
         ],
         base_form_class=CohortForm,
     )
@@ -297,7 +304,7 @@ class AssignmentViewSet(ScopedViews, ModelViewSet):
                 heading=_("Dates and attempts"),
             ),
             MultiFieldPanel(
-                ["weight", "timeout_per_cell", "reveal_hidden_tests"],
+                ["weight", "required", "timeout_per_cell", "reveal_hidden_tests"],
                 heading=_("Grading"),
             ),
         ],

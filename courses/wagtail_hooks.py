@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
+from courses.admin_completion import completion_urls
 from courses.admin_dashboard import dashboard_urls, pipeline_menu_item
 from courses.admin_views import (
     AssignmentRegradeView,
@@ -60,6 +61,7 @@ def register_lab_urls():
         ),
         *grading_urls(),
         *dashboard_urls(),
+        *completion_urls(),
     ]
 
 

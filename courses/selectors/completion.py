@@ -25,6 +25,7 @@ from courses.models import (
 )
 
 from .gradebook import GradeCell, _weighted_total, cohort_gradebook
+from .permissions import cohorts_manageable_by
 
 Status = Enrollment.Status
 # Enrolments that can pass: holding a seat now, or passed already.
@@ -207,3 +208,34 @@ def track_standing(*, user, track: TrackPage) -> TrackStanding:
     needed = max(1, track.courses_needed)
     fulfilling = done[needed - 1] if len(done) >= needed else None
     return TrackStanding(track, len(done), needed, fulfilling)
+
+
+# Staff -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompletionRow:
+    """A line of the cohort's completion roster."""
+
+    standing: Standing
+    completion: Completion | None  # valid or revoked; None if never passed
+
+
+def cohort_completion_roster(*, cohort: Cohort) -> list[CompletionRow]:
+    """Every enrolment that can pass, where it stands and its completion."""
+    completions = {
+        c.enrollment_id: c
+        for c in Completion.objects.filter(cohort=cohort).select_related(
+            "issued_by", "revoked_by"
+        )
+    }
+    return [
+        CompletionRow(standing, completions.get(standing.enrollment.pk))
+        for standing in cohort_standings(cohort=cohort)
+    ]
+
+
+def completions_manageable_by(user):
+    """Completions of the cohorts ``user`` manages."""
+    cohorts = cohorts_manageable_by(user).values("pk")
+    return Completion.objects.filter(cohort__in=cohorts)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from courses.jupyter import ReleaseRefused, release_build
 from courses.models import Assignment, AssignmentFile
 
+from .completion import completion_cohort_evaluate_later
 from .errors import ServiceError
 
 Kind = AssignmentFile.Kind
@@ -59,7 +60,8 @@ def assignment_save(
     *, assignment: Assignment, sources: dict[str, bytes] | None = None
 ) -> Assignment:
     """Create or update an assignment; new sources are checked in the background."""
-    if assignment.pk and _name_fixed(assignment):
+    editing = assignment.pk is not None
+    if editing and _name_fixed(assignment):
         raise ValidationError({"name": ERROR_NAME_FIXED})
     if sources is not None or not assignment.pk:
         assignment.state, assignment.problems = Assignment.State.CHECKING, []
@@ -72,6 +74,8 @@ def assignment_save(
         from courses.tasks import check_assignment
 
         transaction.on_commit(lambda: check_assignment.enqueue(assignment.pk))
+    if editing:  # a weight, a due date or "required" may change who passes
+        completion_cohort_evaluate_later(cohort_id=assignment.cohort_id)
     return assignment
 
 

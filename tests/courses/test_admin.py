@@ -31,6 +31,7 @@ def cohort_form(cohort_or_none, course, institution, **changes):
         "seats": "30",
         "mode": "open",
         "location": "",
+        "pass_mark": "60",
     }
     if cohort_or_none is not None:
         data.update(
