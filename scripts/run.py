@@ -59,6 +59,8 @@ def services(env: dict[str, str]) -> dict[str, list[str]]:
         "worker": [PYTHON, "manage.py", "db_worker", "--no-reload"],
         # Grading jobs of a worker that died are handed out again (lease).
         "sweeper": [PYTHON, "manage.py", "grading_sweep", "--every", "30"],
+        # A due date that passes can make a learner pass (docs/completion.md).
+        "completions": [PYTHON, "manage.py", "completion_sweep", "--every", "600"],
         **(
             {
                 "hub": [

@@ -74,8 +74,8 @@ def assignment_save(
         from courses.tasks import check_assignment
 
         transaction.on_commit(lambda: check_assignment.enqueue(assignment.pk))
-    if editing:  # a weight, a due date or "required" may change who passes
-        completion_cohort_evaluate_later(cohort_id=assignment.cohort_id)
+    # Its weight, due date or "required" may change who passes the cohort.
+    completion_cohort_evaluate_later(cohort_id=assignment.cohort_id)
     return assignment
 
 

@@ -6,12 +6,15 @@ Submissions are made with the ORM (tests/completion.py): no kernels.
 
 import datetime as dt
 import decimal
+import io
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from courses import selectors
 from courses.models import (
+    Assignment,
     Certificate,
     Completion,
     Enrollment,
@@ -24,7 +27,7 @@ from courses.selectors.completion import (
     enrollment_standing,
     track_standing,
 )
-from courses.services import ServiceError, cohort_save
+from courses.services import ServiceError, assignment_save, cohort_save
 from courses.services.completion import (
     attendance_mark,
     completion_cohort_evaluate,
@@ -439,3 +442,27 @@ def test_a_person_in_two_tracks_counts_once_in_the_total_and_once_per_track(
     assert talents.filter(track=track).count() == 1
     assert talents.filter(track=camp).count() == 2
     assert talents.filter(user=learner).count() == 2
+
+
+def test_the_sweep_command_looks_back_a_day_by_default(cohort_factory, learner):
+    enrollment = passing(cohort_factory(), learner, score=9)  # due yesterday
+    out = io.StringIO()
+
+    call_command("completion_sweep", stdout=out)
+
+    assert valid(enrollment) is not None
+    assert "1 cohorts evaluated" in out.getvalue()
+
+
+def test_a_required_assignment_added_later_revokes_the_rules_completions(
+    cohort_factory, learner, django_capture_on_commit_callbacks
+):
+    cohort = cohort_factory()
+    enrollment = passing(cohort, learner, score=9)
+    completion_evaluate(enrollment=enrollment)
+    exam = Assignment(cohort=cohort, name="exam", title="Exam", required=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_save(assignment=exam)
+
+    assert valid(enrollment) is None
