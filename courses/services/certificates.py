@@ -36,7 +36,8 @@ def _grant(user, issued_at: dt.datetime, page: Page, **of) -> Certificate:
         **of,
         defaults={
             "user": user,
-            "name": user.get_full_name() or user.username,
+            # Never the email: the verification page is public.
+            "name": user.full_name.strip() or user.username,
             "title_ko": title_ko,
             "title_en": title_en,
             "issued_at": issued_at,

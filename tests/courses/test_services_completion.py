@@ -466,3 +466,13 @@ def test_a_required_assignment_added_later_revokes_the_rules_completions(
         assignment_save(assignment=exam)
 
     assert valid(enrollment) is None
+
+
+def test_a_certificate_never_shows_the_email_of_someone_without_a_name(
+    cohort_factory, user_factory
+):
+    nameless = user_factory(username="jiwoo", full_name="")
+
+    completion = completion_evaluate(enrollment=passing(cohort_factory(), nameless))
+
+    assert completion.certificate.name == "jiwoo"
