@@ -62,7 +62,8 @@ def environment(hub_api: str, data_dir: Path) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "false",
         "DATA_DIR": str(data_dir),
         "MEDIA_ROOT": str(data_dir / "media"),
-        "TASKS_BACKEND": "immediate",
+        # Tasks (grading, mail) are queued as in production; no worker runs them.
+        "TASKS_BACKEND": "db",
         "HUB_URL": hub_api.removesuffix("/hub/api"),
         "HUB_API_URL": hub_api,
         "LOG_LEVEL": "WARNING",
