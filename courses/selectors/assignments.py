@@ -30,9 +30,10 @@ def submission_files(*, submission: Submission) -> dict[str, bytes]:
 
 
 def assignments_released_to(*, user, course_id: str = "") -> QuerySet[Assignment]:
-    """Released assignments of the cohorts where ``user`` holds a seat now."""
+    """Released assignments of the cohorts where ``user`` is enrolled (or has
+    passed already: the lab keeps working for them)."""
     cohorts = Enrollment.objects.filter(
-        user=user, status=Enrollment.Status.ENROLLED
+        user=user, status__in=(Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED)
     ).values("cohort")
     queryset = Assignment.objects.filter(
         cohort__in=cohorts,

@@ -10,8 +10,11 @@ def lab_groups_for(user) -> set[str]:
     graders of the cohorts they teach, administrators if they are one."""
     if not user.is_authenticated or not user.is_active:
         return set()
+    # A learner who passed keeps the lab of the cohort, as while enrolled.
     enrolled = Enrollment.objects.filter(
-        user=user, status=Enrollment.Status.ENROLLED, cohort__is_cancelled=False
+        user=user,
+        status__in=(Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED),
+        cohort__is_cancelled=False,
     ).values_list("cohort__lab_course_id", flat=True)
     taught = user.taught_cohorts.filter(is_cancelled=False).values_list(
         "lab_course_id", flat=True

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from courses import selectors
+from courses.jupyter.names import learner_group
 from courses.models import (
     Assignment,
     Certificate,
@@ -27,6 +28,7 @@ from courses.selectors.completion import (
     enrollment_standing,
     track_standing,
 )
+from courses.selectors.lab import lab_groups_for
 from courses.services import ServiceError, assignment_save, cohort_save
 from courses.services.completion import (
     attendance_mark,
@@ -476,3 +478,13 @@ def test_a_certificate_never_shows_the_email_of_someone_without_a_name(
     completion = completion_evaluate(enrollment=passing(cohort_factory(), nameless))
 
     assert completion.certificate.name == "jiwoo"
+
+
+def test_passing_early_keeps_the_lab_and_the_assignments(cohort_factory, learner):
+    cohort = cohort_factory()
+    completion = completion_evaluate(enrollment=passing(cohort, learner, score=9))
+    assert completion.enrollment.status == Status.COMPLETED
+
+    assert learner_group(cohort.lab_course_id) in lab_groups_for(learner)
+    listed = selectors.assignments_released_to(user=learner)
+    assert [a.name for a in listed] == ["ps1"]
