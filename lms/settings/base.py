@@ -327,5 +327,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
+        # fpdf2 subsets the certificate fonts and logs every glyph at INFO.
+        "fontTools": {"level": "ERROR"},
     },
 }
