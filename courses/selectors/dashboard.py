@@ -13,8 +13,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
 from django.utils.translation import get_language
 from wagtail.models import Locale
@@ -234,28 +234,34 @@ def _valid_track_completions(flt: _Filter) -> QuerySet[TrackCompletion]:
 
 
 def _year_of(field: str):
-    return ExtractYear(field, tzinfo=TIME_ZONE)
+    # As an integer: PostgreSQL's EXTRACT gives numeric, slower to group by.
+    return Cast(ExtractYear(field, tzinfo=TIME_ZONE), IntegerField())
 
 
 def _pace_since() -> dt.datetime:
     return timezone.now() - dt.timedelta(days=PACE_DAYS)
 
 
+def _before() -> Q:
+    """Completions before the outer one: earlier, or at the same moment with a
+    smaller id, so exactly one is each person's first and counting rows counts
+    people (no DISTINCT, no sort)."""
+    return Q(completed_at__lt=OuterRef("completed_at")) | Q(
+        completed_at=OuterRef("completed_at"), pk__lt=OuterRef("pk")
+    )
+
+
 def _by_first_year(completions: QuerySet) -> dict[int, tuple[int, int]]:
     """People by the year of their first valid track completion (of those
     filtered): year → (people, of whom in the last 12 months)."""
-    earlier = completions.filter(
-        user=OuterRef("user"), completed_at__lt=OuterRef("completed_at")
-    )
+    earlier = completions.filter(_before(), user=OuterRef("user"))
     rows = (
         completions.filter(~Exists(earlier))
         .annotate(year=_year_of("completed_at"))
         .values("year")
         .annotate(
-            people=Count("user", distinct=True),
-            recent=Count(
-                "user", distinct=True, filter=Q(completed_at__gte=_pace_since())
-            ),
+            people=Count("id"),
+            recent=Count("id", filter=Q(completed_at__gte=_pace_since())),
         )
         .order_by()
     )
@@ -281,15 +287,13 @@ def _by_institution_and_year(completions: QuerySet) -> dict[tuple, int]:
     """(institution, year) → people, each in the year of their first valid track
     completion at that institution."""
     earlier_here = completions.filter(
-        user=OuterRef("user"),
-        institution=OuterRef("institution"),
-        completed_at__lt=OuterRef("completed_at"),
+        _before(), user=OuterRef("user"), institution=OuterRef("institution")
     )
     rows = (
         completions.filter(~Exists(earlier_here))
         .annotate(year=_year_of("completed_at"))
         .values("institution", "year")
-        .annotate(people=Count("user", distinct=True))
+        .annotate(people=Count("id"))
         .order_by()
     )
     return {(r["institution"], r["year"]): r["people"] for r in rows}
@@ -366,13 +370,11 @@ def _funnel(cohorts: QuerySet[Cohort] | None, *, empty: bool) -> dict[str, int]:
     people = enrollments.aggregate(
         applied=Count("user", distinct=True),
         enrolled=Count("user", distinct=True, filter=seat),
-        lab=Count(
-            "user",
-            distinct=True,
-            filter=seat & Q(user__in=LabActivity.objects.values("user")),
-        ),
     )
-    people |= submissions.aggregate(submitted=Count("user", distinct=True))
+    seated = enrollments.filter(seat).values("user")
+    people["lab"] = LabActivity.objects.filter(user__in=seated).count()
+    # DISTINCT in a subquery: a hash of the people, not a sort of 3M rows.
+    people["submitted"] = submissions.values("user").distinct().count()
     certified_track = Certificate.objects.filter(
         revoked_at__isnull=True,
         track_completion__isnull=False,

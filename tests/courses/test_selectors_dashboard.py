@@ -182,3 +182,16 @@ def test_all_figures_take_a_fixed_number_of_queries(pipeline, talent, user_facto
 
     assert figures.trained == 6
     assert len(more.captured_queries) == len(few.captured_queries) <= 12
+
+
+def test_two_completions_at_the_same_moment_count_the_person_once(
+    pipeline, talent, user_factory
+):
+    person, moment = user_factory(), seoul(2023, 3, 1, 12)
+    talent(person, pipeline.track_a, pipeline.inst1, moment)
+    talent(person, pipeline.track_b, pipeline.inst1, moment)
+    figures = pipeline_figures(year=2023)
+
+    assert figures.trained == 1
+    assert by_code(figures.tracks) == {"vocational": 1, "camp": 1}
+    assert by_code(figures.institutions) == {"ai-academy": 1, "uni": 0}
