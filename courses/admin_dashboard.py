@@ -76,6 +76,12 @@ class PipelineDashboardView(WagtailAdminTemplateMixin, TemplateView):
         self.scope = _scope_or_refuse(request)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": gettext_lazy("Home")},
+            {"url": "", "label": self.page_title},
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form, figures = _figures(self.request, self.scope)
