@@ -20,25 +20,19 @@ from django.utils.translation import get_language
 from wagtail.models import Locale
 
 from courses.models import (
-    Certificate,
-    Cohort,
-    Completion,
-    Enrollment,
     Institution,
-    LabActivity,
-    Submission,
     TalentProgramme,
     TalentTarget,
     TrackCompletion,
     TrackPage,
 )
 
+from .funnel import FUNNEL_STEPS, funnel_people
 from .permissions import institutions_of
 
 # Years and "the last 12 months" are counted on the city's clock (Asia/Seoul).
 TIME_ZONE = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 PACE_DAYS = 365
-FUNNEL_STEPS = ("applied", "enrolled", "lab", "submitted", "passed", "certified")
 
 
 @dataclass(frozen=True)
@@ -100,9 +94,29 @@ class PipelineFigures:
 @dataclass(frozen=True)
 class _Filter:
     year: int | None
-    track: dict | None  # the chosen track's pk, code, title, path; None: all
-    places: list[Institution] | None  # None: every institution, unrestricted
+    tracks: list[dict]  # the tracks shown: pk, code, title, path of each
+    track: dict | None  # the chosen track; None: every track
+    places: list[Institution]  # the institutions shown
+    restricted: bool  # to ``places``; otherwise every institution counts
     empty: bool  # an unknown or forbidden choice: every figure is 0
+
+    def counts(self, year: int) -> bool:
+        return self.year is None or year == self.year
+
+
+def _filter(year, track, institution, scope) -> _Filter:
+    tracks = [t for t in _tracks() if track in (None, t["code"])]
+    places = [p for p in _institutions(scope) if institution in (None, p.code)]
+    restricted = scope is not None or institution is not None
+    empty = bool(track and not tracks) or (restricted and not places)
+    return _Filter(
+        year=year,
+        tracks=tracks,
+        track=tracks[0] if track and tracks else None,
+        places=[] if empty else places,
+        restricted=restricted,
+        empty=empty,
+    )
 
 
 def dashboard_scope_of(user) -> list[int] | None:
@@ -137,50 +151,25 @@ def pipeline_figures(
 ) -> PipelineFigures:
     """Every figure of the dashboard for one filter, within ``scope`` (institution
     ids, None for the whole city); ``track`` and ``institution`` are codes."""
-    tracks = [t for t in _tracks() if track in (None, t["code"])]
-    places = _institutions(scope)
-    chosen = [p for p in places if institution in (None, p.code)]
-    restricted = scope is not None or institution is not None
-    flt = _Filter(
-        year=year,
-        track=tracks[0] if track and tracks else None,
-        places=chosen if restricted else None,
-        empty=bool(track and not tracks) or (restricted and not chosen),
-    )
+    flt = _filter(year, track, institution, scope)
     programme = _programme()
     targets = _targets(programme, flt)
-    completions = _valid_track_completions(flt)
-    by_year = _by_first_year(completions)
-    by_track = _by_track_and_year(completions)
-    by_place = _by_institution_and_year(completions)
-    funnel = _funnel(_cohorts(flt), empty=flt.empty)
-
-    def counted(row_year: int) -> bool:
-        return year is None or row_year == year
-
-    shown_targets = [t for t in targets if counted(t["year"])]
+    shown_targets = [t for t in targets if flt.counts(t["year"])]
     whole = programme.total_target if programme and flt.track is None else None
     whole = whole or sum(t["target"] for t in targets)
+    completions = _valid_track_completions(flt)
+    by_year = _by_first_year(completions)
     return PipelineFigures(
         year=year,
         track=track,
         institution=institution,
         programme=programme,
-        trained=sum(n for y, (n, _r) in by_year.items() if counted(y)),
+        trained=sum(n for y, (n, _r) in by_year.items() if flt.counts(y)),
         target=whole if year is None else sum(t["target"] for t in shown_targets),
-        tracks=[_track_row(t, by_track, shown_targets, counted) for t in tracks],
+        tracks=_track_rows(flt, _by_track_and_year(completions), shown_targets),
         years=_year_rows(programme, by_year, targets),
-        institutions=[
-            InstitutionRow(
-                code=p.code,
-                name=str(p),
-                trained=sum(
-                    n for (k, y), n in by_place.items() if k == p.pk and counted(y)
-                ),
-            )
-            for p in (chosen if not flt.empty else [])
-        ],
-        funnel=funnel,
+        institutions=_institution_rows(flt, _by_institution_and_year(completions)),
+        funnel=_funnel(flt),
         forecast=_forecast(by_year, whole),
     )
 
@@ -228,7 +217,7 @@ def _valid_track_completions(flt: _Filter) -> QuerySet[TrackCompletion]:
         return rows.none()
     if flt.track is not None:
         rows = rows.filter(track_id=flt.track["pk"])
-    if flt.places is not None:
+    if flt.restricted:
         rows = rows.filter(institution__in=[p.pk for p in flt.places])
     return rows
 
@@ -299,15 +288,33 @@ def _by_institution_and_year(completions: QuerySet) -> dict[tuple, int]:
     return {(r["institution"], r["year"]): r["people"] for r in rows}
 
 
-def _track_row(track: dict, by_track: dict, targets: list[dict], counted) -> TrackRow:
-    mine = [(y, n, r) for (k, y), (n, r) in by_track.items() if k == track["pk"]]
-    return TrackRow(
-        code=track["code"],
-        title=track["title"],
-        trained=sum(n for y, n, _r in mine if counted(y)),
-        target=sum(t["target"] for t in targets if t["track"] == track["pk"]),
-        last_12_months=sum(r for _y, _n, r in mine),
-    )
+def _track_rows(flt: _Filter, by_track: dict, targets: list[dict]) -> list[TrackRow]:
+    rows = []
+    for track in flt.tracks:
+        mine = [(y, n, r) for (k, y), (n, r) in by_track.items() if k == track["pk"]]
+        rows.append(
+            TrackRow(
+                code=track["code"],
+                title=track["title"],
+                trained=sum(n for y, n, _r in mine if flt.counts(y)),
+                target=sum(t["target"] for t in targets if t["track"] == track["pk"]),
+                last_12_months=sum(r for _y, _n, r in mine),
+            )
+        )
+    return rows
+
+
+def _institution_rows(flt: _Filter, by_place: dict) -> list[InstitutionRow]:
+    return [
+        InstitutionRow(
+            code=place.code,
+            name=str(place),
+            trained=sum(
+                n for (k, y), n in by_place.items() if k == place.pk and flt.counts(y)
+            ),
+        )
+        for place in flt.places
+    ]
 
 
 def _year_rows(programme, by_year: dict, targets: list[dict]) -> list[YearRow]:
@@ -341,50 +348,11 @@ def _forecast(by_year: dict, target: int) -> Forecast:
     return Forecast(achieved, target, pace, year, reached=False)
 
 
-def _cohorts(flt: _Filter) -> QuerySet[Cohort] | None:
-    """The cohorts of the filter; None when every cohort counts."""
-    if flt.year is None and flt.track is None and flt.places is None:
-        return None
-    cohorts = Cohort.objects.all()
-    if flt.year is not None:
-        cohorts = cohorts.filter(starts_on__year=flt.year)
-    if flt.track is not None:
-        cohorts = cohorts.filter(course__path__startswith=flt.track["path"])
-    if flt.places is not None:
-        cohorts = cohorts.filter(institution__in=[p.pk for p in flt.places])
-    return cohorts
-
-
-def _funnel(cohorts: QuerySet[Cohort] | None, *, empty: bool) -> dict[str, int]:
-    """People at each step, each counted once however many cohorts they are in."""
-    if empty:
+def _funnel(flt: _Filter) -> dict[str, int]:
+    if flt.empty:
         return dict.fromkeys(FUNNEL_STEPS, 0)
-    enrollments = Enrollment.objects.all()
-    submissions = Submission.objects.all()
-    completions = Completion.objects.filter(revoked_at__isnull=True)
-    if cohorts is not None:
-        enrollments = enrollments.filter(cohort__in=cohorts)
-        submissions = submissions.filter(assignment__cohort__in=cohorts)
-        completions = completions.filter(cohort__in=cohorts)
-    seat = Q(status__in=Enrollment.SEAT_HOLDING)
-    people = enrollments.aggregate(
-        applied=Count("user", distinct=True),
-        enrolled=Count("user", distinct=True, filter=seat),
+    return funnel_people(
+        year=flt.year,
+        track_path=flt.track["path"] if flt.track else None,
+        institutions=[p.pk for p in flt.places] if flt.restricted else None,
     )
-    seated = enrollments.filter(seat).values("user")
-    people["lab"] = LabActivity.objects.filter(user__in=seated).count()
-    # DISTINCT in a subquery: a hash of the people, not a sort of 3M rows.
-    people["submitted"] = submissions.values("user").distinct().count()
-    certified_track = Certificate.objects.filter(
-        revoked_at__isnull=True,
-        track_completion__isnull=False,
-        track_completion__revoked_at__isnull=True,
-    ).values("user")
-    certified = Q(certificate__isnull=False, certificate__revoked_at__isnull=True)
-    people |= completions.aggregate(
-        passed=Count("user", distinct=True),
-        certified=Count(
-            "user", distinct=True, filter=certified | Q(user__in=certified_track)
-        ),
-    )
-    return {step: people[step] for step in FUNNEL_STEPS}
