@@ -9,19 +9,20 @@ import dataclasses
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from courses.selectors.dashboard import PipelineFigures, YearRow
 
 SMALLEST_SHOWN = 5  # public counts below this are shown as "<5"
 SUPPRESSED = "<5"
+# A step of the funnel, not an enrolment's status (also "Applied", "Enrolled").
 FUNNEL_LABELS = {
-    "applied": gettext_lazy("Applied"),
-    "enrolled": gettext_lazy("Enrolled"),
-    "lab": gettext_lazy("Active in the lab"),
-    "submitted": gettext_lazy("Submitted work"),
-    "passed": gettext_lazy("Passed"),
-    "certified": gettext_lazy("Certified"),
+    "applied": pgettext_lazy("funnel step", "Applied"),
+    "enrolled": pgettext_lazy("funnel step", "Enrolled"),
+    "lab": pgettext_lazy("funnel step", "Active in the lab"),
+    "submitted": pgettext_lazy("funnel step", "Submitted work"),
+    "passed": pgettext_lazy("funnel step", "Passed"),
+    "certified": pgettext_lazy("funnel step", "Certified"),
 }
 
 
