@@ -7,6 +7,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
+from courses.figures import SMALLEST_SHOWN, SUPPRESSED
 from courses.models import CataloguePage, Cohort, CoursePage, Enrollment, TrackPage
 
 from .cohorts import cohort_state, cohorts_with_seats
@@ -18,7 +19,8 @@ def _track_prefix_length(track_depth: int) -> int:
 
 
 def track_cards(*, catalogue: CataloguePage) -> list[TrackPage]:
-    """Live tracks with ``seats_open`` (open cohorts now) and ``completed_count``."""
+    """Live tracks with ``seats_open`` (open cohorts now) and ``completed_count``
+    (people who completed a cohort of it; "<5" below 5)."""
     tracks = list(TrackPage.objects.child_of(catalogue).live().order_by("path"))
     if not tracks:
         return tracks
@@ -35,7 +37,10 @@ def track_cards(*, catalogue: CataloguePage) -> list[TrackPage]:
     for track in tracks:
         path = source_paths.get(track.translation_key)
         track.seats_open = seats.get(path, 0)
-        track.completed_count = completed.get(path, 0)
+        # A public page: small counts could point at people (as on the
+        # progress page, counts below SMALLEST_SHOWN read "<5").
+        count = completed.get(path, 0)
+        track.completed_count = count if count >= SMALLEST_SHOWN else SUPPRESSED
     return tracks
 
 

@@ -197,16 +197,24 @@ def test_home_page_lists_tracks_with_open_seats_and_completions(
 ):
     cohort = cohort_factory(seats=5)
     services.enrollment_create(user=user_factory(), cohort=cohort)
-    Enrollment.objects.create(
-        user=user_factory(), cohort=cohort_factory(seats=5), status=Status.COMPLETED
-    )
+    done = cohort_factory(seats=10)
+    for _ in range(4):
+        Enrollment.objects.create(
+            user=user_factory(), cohort=done, status=Status.COMPLETED
+        )
 
     with translation.override("ko"):
         response = client.get("/")
 
     assert '<html lang="ko">' in response.content.decode()
     tracks = response.context["tracks"]
-    assert [(t.seats_open, t.completed_count) for t in tracks] == [(4 + 4, 1)]
+    # Fewer than five people: not shown as a number on a public page.
+    assert [(t.seats_open, t.completed_count) for t in tracks] == [(4 + 6, "<5")]
+
+    Enrollment.objects.create(user=user_factory(), cohort=done, status=Status.COMPLETED)
+    from courses.selectors import track_cards
+
+    assert [t.completed_count for t in track_cards(catalogue=catalogue)] == [5]
 
 
 @pytest.mark.parametrize(
