@@ -11,11 +11,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
 from courses import selectors
+from courses.admin_views import CohortAdminPage, cohort_or_404
 from courses.selectors.completion import (
     cohort_completion_roster,
     completions_manageable_by,
@@ -35,11 +34,7 @@ def completion_button(cohort) -> Button:
     return Button(_("Completion"), url=url, icon_name="success", priority=40)
 
 
-def _cohort_for(request, pk: int):
-    return get_object_or_404(selectors.cohorts_manageable_by(request.user), pk=pk)
-
-
-class CohortCompletionView(WagtailAdminTemplateMixin, TemplateView):
+class CohortCompletionView(CohortAdminPage):
     """The cohort's roster against its completion rule: grade, what is left,
     attendance, each completion with its actions.
 
@@ -50,24 +45,6 @@ class CohortCompletionView(WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("Completion")
     header_icon = "success"
     template_name = "courses/admin/cohort_completion.html"
-
-    def dispatch(self, request, *args, pk: int, **kwargs):
-        self.cohort = _cohort_for(request, pk)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return str(self.cohort)
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": reverse("cohort:index"), "label": _("Cohorts")},
-            {
-                "url": reverse("cohort:edit", args=[self.cohort.pk]),
-                "label": str(self.cohort),
-            },
-            {"url": "", "label": self.page_title},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -96,7 +73,7 @@ def _outcome_message(request, outcome: EvaluationOutcome, done: str) -> None:
 @require_POST
 def cohort_completion_evaluate(request, pk: int):
     """Apply the cohort's completion rule to everyone in it again. POST only."""
-    cohort = _cohort_for(request, pk)
+    cohort = cohort_or_404(request, pk)
     outcome = completion_cohort_evaluate(cohort=cohort)
     _outcome_message(request, outcome, _("The cohort was evaluated again."))
     return _back(cohort.pk)
@@ -105,7 +82,7 @@ def cohort_completion_evaluate(request, pk: int):
 @require_POST
 def cohort_attendance(request, pk: int):
     """Save who attended (the ticked enrolments; the others did not). POST only."""
-    cohort = _cohort_for(request, pk)
+    cohort = cohort_or_404(request, pk)
     ticked = [v for v in request.POST.getlist("attended") if v.isdigit()]
     outcome = attendance_mark(cohort=cohort, attended=ticked)
     _outcome_message(request, outcome, _("Attendance saved."))

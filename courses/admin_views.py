@@ -321,21 +321,16 @@ class ExtensionGrantView(WagtailAdminTemplateMixin, FormView):
 # The cohort gradebook --------------------------------------------------------------
 
 
-def _cohort_for(request, pk: int):
+def cohort_or_404(request, pk: int):
     return get_object_or_404(selectors.cohorts_manageable_by(request.user), pk=pk)
 
 
-class CohortGradebookView(WagtailAdminTemplateMixin, TemplateView):
-    """Learners × assignments of a cohort with weighted totals; CSV and XLSX
-    downloads. Template: ``courses/admin/cohort_gradebook.html``; context:
-    ``cohort``, ``headers``, ``table``."""
-
-    page_title = gettext_lazy("Gradebook")
-    header_icon = "table"
-    template_name = "courses/admin/cohort_gradebook.html"
+class CohortAdminPage(WagtailAdminTemplateMixin, TemplateView):
+    """An admin page about one cohort the person may manage (404 otherwise),
+    under Cohorts → the cohort in the breadcrumbs."""
 
     def dispatch(self, request, *args, pk: int, **kwargs):
-        self.cohort = _cohort_for(request, pk)
+        self.cohort = cohort_or_404(request, pk)
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
@@ -352,6 +347,16 @@ class CohortGradebookView(WagtailAdminTemplateMixin, TemplateView):
             {"url": "", "label": self.page_title},
         ]
 
+
+class CohortGradebookView(CohortAdminPage):
+    """Learners × assignments of a cohort with weighted totals; CSV and XLSX
+    downloads. Template: ``courses/admin/cohort_gradebook.html``; context:
+    ``cohort``, ``headers``, ``table``."""
+
+    page_title = gettext_lazy("Gradebook")
+    header_icon = "table"
+    template_name = "courses/admin/cohort_gradebook.html"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         gradebook = selectors.cohort_gradebook(cohort=self.cohort)
@@ -364,7 +369,7 @@ class CohortGradebookView(WagtailAdminTemplateMixin, TemplateView):
 @require_GET
 def cohort_gradebook_download(request, pk: int, fmt: str):
     """The gradebook as a CSV or XLSX file."""
-    cohort = _cohort_for(request, pk)
+    cohort = cohort_or_404(request, pk)
     gradebook = selectors.cohort_gradebook(cohort=cohort)
     if fmt == "xlsx":
         data, kind = exports.gradebook_xlsx(gradebook), exports.XLSX_TYPE
