@@ -148,7 +148,7 @@ def backend(request, settings, assignment, answer):
     settings.GRADING_ENABLED = True
     if request.param == "rq":
         if not os.environ.get("REDIS_URL"):
-            pytest.skip("RQ needs Redis: set REDIS_URL (CI does).")
+            pytest.skip(reason="RQ needs Redis: set REDIS_URL (CI does).")
         import django_rq
 
         settings.RQ_QUEUES = {"default": {"URL": redis_url()}}

@@ -274,7 +274,7 @@ def stop_hub(hub: LabHub) -> None:
 def _session_hub(live_server, spawner: str):
     """A hub started for the session with ``HUB_SPAWNER=spawner``."""
     if not (Path(os.environ.get("LAB_PYTHON", "/opt/lms-lab/python/bin"))).exists():
-        pytest.skip("no lab environment: run `python -m courses.jupyter.provision`")
+        pytest.skip(reason="no lab env: python -m courses.jupyter.provision")
     directory = Path(tempfile.mkdtemp(prefix=f"lms-lab-{spawner}-"))
     directory.chmod(0o711)  # others may pass, not list: like a home or /srv
     hub = start_hub(
@@ -290,7 +290,7 @@ def _session_hub(live_server, spawner: str):
 @pytest.fixture(scope="session")
 def lab_hub(live_server):
     if os.geteuid() != 0:
-        pytest.skip("HUB_SPAWNER=local creates a system account per lab: run as root")
+        pytest.skip(reason="HUB_SPAWNER=local makes system accounts: run as root")
     delete_accounts(run=None)  # left by runs that were killed
     with _session_hub(live_server, "local") as hub:
         yield hub

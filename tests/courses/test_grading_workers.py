@@ -100,7 +100,7 @@ def test_a_worker_killed_mid_job_loses_nothing_and_grades_each_once(
 
 def test_database_connections_cut_during_a_batch_lose_nothing(worker, submit, answer):
     if connection.vendor != "postgresql":
-        pytest.skip("Cutting a worker's connections needs PostgreSQL (CI has it).")
+        pytest.skip(reason="Cutting connections needs PostgreSQL (CI has it).")
     submissions = [submit(answer(before=[LOOPS]), grade=False) for _ in range(4)]
     worker()
     queue(submissions)

@@ -62,7 +62,7 @@ def page_text(path: Path) -> str:
 @pytest.fixture(scope="session")
 def sandbox() -> SandboxConfig:
     if os.geteuid() != 0 or not Path("/usr/bin/unshare").exists():
-        pytest.skip("The grading sandbox needs root and util-linux's unshare.")
+        pytest.skip(reason="The grading sandbox needs root and util-linux's unshare.")
     from courses.jupyter.provision import provision
 
     provision()

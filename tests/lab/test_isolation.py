@@ -326,5 +326,5 @@ def test_the_labs_own_token_opens_neither_another_lab_nor_the_hubs_records(repor
 
 def test_the_lms_database_and_cache_servers_refuse_a_lab_without_a_password(report):
     if not report["services"]:
-        pytest.skip("SQLite and a file cache: their files are checked above")
+        pytest.skip(reason="SQLite and a file cache: their files are checked above")
     assert {k: v for k, v in report["services"].items() if v.startswith("open")} == {}
