@@ -38,7 +38,6 @@ import decimal
 import os
 import random
 import resource
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -54,10 +53,11 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.database import database_create, database_drop, lms_environment  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results" / "autograde.txt"
 SOURCE = ROOT / "tests" / "jupyter" / "fixtures" / "source" / "ps1"
 VENV_BIN = ROOT / ".venv" / "bin"
-PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 DB_NAME = "lms_bench_autograde"
 ASSIGNMENT = "ps1"
 CELL_TIMEOUT = 3
@@ -106,49 +106,17 @@ def load() -> str:
 
 
 def environment(data_dir: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": f"{PG}/{DB_NAME}",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "SECURE_SSL_REDIRECT": "false",
-        "DATA_DIR": str(data_dir),
-        "MEDIA_ROOT": str(data_dir / "media"),
-        "GRADING_DIR": str(data_dir / "grading"),
-        "GRADING_ENABLED": "false",  # submitted now, graded by the timed run
-        "TASKS_BACKEND": "immediate",
-        "MAILER": "file",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = lms_environment(
+        DB_NAME,
+        data_dir,
+        GRADING_DIR=str(data_dir / "grading"),
+        GRADING_ENABLED="false",  # submitted now, graded by the timed run
+        MAILER="file",
+    )
     env.pop("GRADING_CONCURRENCY", None)  # the default worker setup ...
     if CONCURRENCY:  # ... unless an experiment asks for another
         env["GRADING_CONCURRENCY"] = CONCURRENCY
-    env.pop("HUB_URL", None)
-    env.pop("HUB_API_URL", None)
     return env
-
-
-def create_database(env: dict[str, str]) -> None:
-    admin = f"{PG}/postgres"
-    for sql in (f"DROP DATABASE IF EXISTS {DB_NAME}", f"CREATE DATABASE {DB_NAME}"):
-        subprocess.run(["psql", admin, "-q", "-c", sql], check=True)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-
-
-def drop_database() -> None:
-    from django.db import connections
-
-    connections.close_all()
-    subprocess.run(
-        ["psql", f"{PG}/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {DB_NAME}"],
-        check=False,
-    )
 
 
 def lms_setup(students: list[str]):
@@ -393,7 +361,7 @@ def main() -> None:
         for name in ("GRADING_CONCURRENCY", "HUB_URL", "HUB_API_URL"):
             if name not in env:
                 os.environ.pop(name, None)
-        create_database(env)
+        database_create(DB_NAME, env)
         import django
 
         django.setup()
@@ -459,7 +427,10 @@ def main() -> None:
                 f" {seconds[slowest]:.2f} s ({kinds[slowest]})"
             )
         finally:
-            drop_database()
+            from django.db import connections
+
+            connections.close_all()
+            database_drop(DB_NAME)
     bare = bare_nbclient_seconds()
     ratio = lms_rate / cli_rate
     say(

@@ -25,9 +25,7 @@ BENCH_REUSE=1 to measure again on a database so kept (no reload).
 
 import datetime as dt
 import os
-import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,8 +34,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.database import database_create, database_drop, lms_environment  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results" / "dashboard.txt"
-PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 DB_NAME = "lms_bench_dashboard"
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "100000"))
 ENROLMENTS = int(os.environ.get("BENCH_ENROLMENTS", "1000000"))
@@ -62,36 +61,7 @@ def say(text: str = "") -> None:
 
 
 def environment(data_dir: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": f"{PG}/{DB_NAME}",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "SECURE_SSL_REDIRECT": "false",
-        "DATA_DIR": str(data_dir),
-        "MEDIA_ROOT": str(data_dir / "media"),
-        "TASKS_BACKEND": "immediate",
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("HUB_URL", None)
-    env.pop("HUB_API_URL", None)
-    return env
-
-
-def psql(sql: str, *, check: bool = True) -> None:
-    subprocess.run(["psql", f"{PG}/postgres", "-q", "-c", sql], check=check)
-
-
-def create_database(env: dict[str, str]) -> None:
-    psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
-    psql(f"CREATE DATABASE {DB_NAME}")
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    return lms_environment(DB_NAME, data_dir)
 
 
 # The same figures, by hand ----------------------------------------------------
@@ -351,7 +321,7 @@ def main() -> None:
         env = environment(Path(tmp))
         os.environ.update(env)
         if not REUSE:
-            create_database(env)
+            database_create(DB_NAME, env)
         import django
 
         django.setup()
@@ -364,7 +334,7 @@ def main() -> None:
                 from django.db import connections
 
                 connections.close_all()
-                psql(f"DROP DATABASE IF EXISTS {DB_NAME}", check=False)
+                database_drop(DB_NAME)
 
 
 def load_data() -> None:

@@ -20,9 +20,7 @@ import hashlib
 import io
 import json
 import os
-import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,8 +33,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.database import database_create, lms_environment  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results" / "exchange.txt"
-PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 DB_NAME = "lms_bench_exchange"
 SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", "200"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
@@ -53,32 +52,13 @@ def say(text: str = "") -> None:
 
 
 def environment(hub_api: str, data_dir: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": f"{PG}/{DB_NAME}",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "SECURE_SSL_REDIRECT": "false",
-        "DATA_DIR": str(data_dir),
-        "MEDIA_ROOT": str(data_dir / "media"),
-        # Tasks (grading, mail) are queued as in production; no worker runs them.
-        "TASKS_BACKEND": "db",
-        "HUB_URL": hub_api.removesuffix("/hub/api"),
-        "HUB_API_URL": hub_api,
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def create_database(env: dict[str, str]) -> None:
-    admin = f"{PG}/postgres"
-    for sql in (f"DROP DATABASE IF EXISTS {DB_NAME}", f"CREATE DATABASE {DB_NAME}"):
-        subprocess.run(["psql", admin, "-q", "-c", sql], check=True)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
+    # Tasks (grading, mail) are queued as in production; no worker runs them.
+    return lms_environment(
+        DB_NAME,
+        data_dir,
+        TASKS_BACKEND="db",
+        HUB_URL=hub_api.removesuffix("/hub/api"),
+        HUB_API_URL=hub_api,
     )
 
 
@@ -209,7 +189,7 @@ def main() -> None:
             env = environment(hub.api_url, data_dir)
             env["HUB_API_TOKEN"] = hub.token
             os.environ.update(env)
-            create_database(env)
+            database_create(DB_NAME, env)
             course = setup_course(hub)
             tokens = course["tokens"]
             say(
