@@ -153,3 +153,18 @@ def client_for(db):
         return client
 
     return make
+
+
+@pytest.fixture
+def english_admin_client_for(client_for):
+    """Signed-in clients whose Wagtail admin speaks English: the admin follows
+    each person's own language setting, Korean by default."""
+    from wagtail.users.models import UserProfile
+
+    def make(user) -> Client:
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = "en"
+        profile.save()
+        return client_for(user)
+
+    return make

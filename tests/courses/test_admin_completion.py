@@ -7,7 +7,6 @@ import decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from wagtail.users.models import UserProfile
 
 from courses.models import Completion, Enrollment
 from courses.services.completion import completion_evaluate
@@ -21,16 +20,8 @@ Status = Enrollment.Status
 
 
 @pytest.fixture
-def client_for(client_for):
-    """Signed-in clients whose Wagtail admin speaks English."""
-
-    def make(user):
-        profile = UserProfile.get_for_user(user)
-        profile.preferred_language = "en"
-        profile.save()
-        return client_for(user)
-
-    return make
+def client_for(english_admin_client_for):
+    return english_admin_client_for
 
 
 @pytest.fixture

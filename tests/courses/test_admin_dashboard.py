@@ -9,7 +9,6 @@ import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.users.models import UserProfile
 
 from courses.models import TrackCompletion
 
@@ -17,16 +16,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_ui")]
 
 
 @pytest.fixture
-def client_for(client_for):
-    """Signed-in clients whose Wagtail admin speaks English."""
-
-    def make(user):
-        profile = UserProfile.get_for_user(user)
-        profile.preferred_language = "en"
-        profile.save()
-        return client_for(user)
-
-    return make
+def client_for(english_admin_client_for):
+    return english_admin_client_for
 
 
 def figure(html: str, name: str) -> str:

@@ -16,7 +16,6 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.users.models import UserProfile
 
 from courses import tasks
 from courses.models import Extension, Submission, SubmissionFeedback, SubmissionScore
@@ -33,17 +32,8 @@ D = decimal.Decimal
 
 
 @pytest.fixture
-def client_for(client_for):
-    """Signed-in clients whose Wagtail admin speaks English: the admin follows
-    each person's own language setting, Korean by default."""
-
-    def make(user):
-        profile = UserProfile.get_for_user(user)
-        profile.preferred_language = "en"
-        profile.save()
-        return client_for(user)
-
-    return make
+def client_for(english_admin_client_for):
+    return english_admin_client_for
 
 
 @pytest.fixture
