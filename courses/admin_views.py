@@ -34,6 +34,7 @@ from courses.services.feedback import (
     grading_regrade,
     manual_grade_save,
 )
+from courses.services.formgrader import formgrader_may_open, formgrader_open
 
 
 def _administrators_only(request) -> None:
@@ -363,6 +364,9 @@ class CohortGradebookView(CohortAdminPage):
         context["cohort"] = self.cohort
         context["headers"] = exports.gradebook_headers(gradebook)
         context["table"] = exports.gradebook_table(gradebook)
+        context["may_formgrade"] = formgrader_may_open(
+            user=self.request.user, cohort=self.cohort
+        )
         return context
 
 
@@ -379,3 +383,30 @@ def cohort_gradebook_download(request, pk: int, fmt: str):
     name = f"gradebook-{cohort.lab_course_id}-{timezone.localdate():%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+class FormgraderView(CohortAdminPage):
+    """Opens the cohort's nbgrader formgrader on the hub: prepares its course
+    and starts its server (this page reloads itself meanwhile), then goes there.
+    Template: ``courses/admin/formgrader.html``; context: ``cohort``, ``state``."""
+
+    page_title = gettext_lazy("Formgrader")
+    header_icon = "edit"
+    template_name = "courses/admin/formgrader.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.state = formgrader_open(
+                cohort=self.cohort, user=request.user, retry="retry" in request.GET
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return redirect("cohort_gradebook", self.cohort.pk)
+        if self.state.ready:
+            return redirect(self.state.url)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(cohort=self.cohort, state=self.state)
+        return context

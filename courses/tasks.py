@@ -47,6 +47,15 @@ def grade_submissions(submission_ids: list[int]) -> dict:
 
 @task()
 def make_feedback(submission_ids: list[int]) -> int:
-    from courses.services.feedback import feedback_make
+    from courses.services.feedback import feedback_make_many
 
-    return sum(feedback_make(submission_id=pk) for pk in submission_ids)
+    return feedback_make_many(submission_ids=submission_ids)
+
+
+@task()
+def sync_formgrader(cohort_id: int) -> dict:
+    from courses.models import Cohort
+    from courses.services.formgrader import formgrader_sync
+
+    cohort = Cohort.objects.filter(pk=cohort_id).first()
+    return formgrader_sync(cohort=cohort) if cohort else {}

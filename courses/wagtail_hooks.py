@@ -10,6 +10,7 @@ from courses.admin_views import (
     AssignmentRegradeView,
     CohortGradebookView,
     ExtensionGrantView,
+    FormgraderView,
     LabServersView,
     assignment_feedback_release,
     assignment_preview,
@@ -107,6 +108,11 @@ def grading_urls():
             "submission/<int:pk>/feedback/<int:feedback_id>/",
             submission_feedback_page,
             name="submission_feedback_page",
+        ),
+        path(
+            "cohort/<int:pk>/formgrader/",
+            FormgraderView.as_view(),
+            name="cohort_formgrader",
         ),
         path(
             "cohort/<int:pk>/gradebook/",

@@ -131,11 +131,15 @@ c.JupyterHub.services = [
 c.JupyterHub.load_roles = [
     {
         "name": "lms",
-        "description": "The LMS: group sync, server overview, stopping servers.",
+        "description": "The LMS: group sync, server overview, stopping servers, "
+        "the cohorts' formgraders.",
         "scopes": [
             "users",  # read users: groups, servers, last activity
+            "admin:users",  # create a cohort's formgrader user
             "admin:groups",  # create a course's groups; add and remove members
-            "servers",  # read and stop servers
+            "servers",  # start a formgrader; read and stop servers
+            "shares",  # share a formgrader with the cohort's graders' group
+            "access:servers",  # needed to grant that share
         ],
         "services": [names.LMS_SERVICE_NAME],
     },
@@ -191,6 +195,10 @@ if SPAWNER == "local":
     )
     c.Spawner.args = ["--KernelManager.transport=ipc"]
     c.Spawner.cmd = [str(LAB_PYTHON / "jupyterhub-singleuser")]
+    # Hub users grader_<course id> run a cohort's formgrader (docs/grading.md).
+    c.LabSpawner.formgrader_config_dir = str(
+        LAB_PYTHON.parent / "etc" / "jupyter" / "lms-formgrader"
+    )
 elif SPAWNER == "simple":
     print(  # noqa: T201 - the warning must reach whoever starts the hub
         "\n*** HUB_SPAWNER=simple: every lab runs as this same system account and\n"

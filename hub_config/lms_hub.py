@@ -6,14 +6,15 @@ are in ``names``; tests/hub_config checks them against courses/jupyter/names.py.
 
 import os
 import pwd
-import subprocess
 
+from jupyterhub.apihandlers.auth import OAuthAuthorizeHandler
 from jupyterhub.handlers.base import BaseHandler
 from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from oauthenticator.generic import GenericOAuthenticator
-from traitlets import Integer, List
+from traitlets import Integer, List, Unicode
 
 from hub_config import names
+from hub_config.accounts import ensure_system_user
 from hub_config.landlock import NET_ABI, abi_version, restrict_tcp_connect
 
 # JupyterHub 6.1.1's BaseHandler.refresh_auth reads self._token_authenticated,
@@ -21,6 +22,21 @@ from hub_config.landlock import NET_ABI, abi_version, restrict_tcp_connect
 # (cookie) session fails, as for a disabled account or a learner who withdrew,
 # the hub answered 500 instead of refusing. A class default makes it read False.
 BaseHandler._token_authenticated = False
+
+# A cohort's formgrader is a server of its grader user, shared by the LMS with
+# the cohort's instructors: opening it only identifies them to it, and the LMS
+# sent them there, so the hub's "Authorize access" page is left out.
+_needs_oauth_confirm = OAuthAuthorizeHandler.needs_oauth_confirm
+FORMGRADER_CLIENT_PREFIX = f"jupyterhub-user-{names.GRADER_USER_PREFIX}"
+
+
+def _formgrader_needs_no_confirm(self, user, oauth_client, requested_scopes):
+    if oauth_client.identifier.startswith(FORMGRADER_CLIENT_PREFIX):
+        return False
+    return _needs_oauth_confirm(self, user, oauth_client, requested_scopes)
+
+
+OAuthAuthorizeHandler.needs_oauth_confirm = _formgrader_needs_no_confirm
 
 
 class LMSAuthenticator(GenericOAuthenticator):
@@ -49,22 +65,6 @@ class LMSAuthenticator(GenericOAuthenticator):
         return refreshed
 
 
-def ensure_system_user(name: str, comment: str) -> pwd.struct_passwd:
-    """Create the lab's system account on first use, with a private home."""
-    try:
-        account = pwd.getpwnam(name)
-    except KeyError:
-        subprocess.run(
-            ["useradd", "--create-home", "--user-group", "--shell", "/bin/bash",
-             "--comment", comment, name],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        account = pwd.getpwnam(name)
-    # Private, whatever the system's HOME_MODE: no learner reads another's files.
-    os.chmod(account.pw_dir, 0o700)
-    return account
-
-
 class LabSpawner(LocalProcessSpawner):
     """A lab server runs as "lab-<hub user>", never as an existing account.
 
@@ -80,6 +80,16 @@ class LabSpawner(LocalProcessSpawner):
         Integer(),
         help="TCP ports a lab may connect to (Landlock); empty: no restriction.",
     ).tag(config=True)
+
+    formgrader_config_dir = Unicode(
+        "",
+        help="JUPYTER_CONFIG_PATH of the cohorts' formgrader servers "
+        "(hub users grader_<course id>; see hub_config/formgrader).",
+    ).tag(config=True)
+
+    @property
+    def is_formgrader(self) -> bool:
+        return names.is_grader_user(self.user.name)
 
     def make_preexec_fn(self, name):
         become_user = set_user_setuid(self.system_user)
@@ -99,10 +109,25 @@ class LabSpawner(LocalProcessSpawner):
                 "of %s can connect to every local port (docs/lab.md)",
                 self.user.name,
             )
-        ensure_system_user(self.system_user, f"LMS lab of {self.user.name}")
+        account = ensure_system_user(self.system_user, f"LMS lab of {self.user.name}")
+        if self.is_formgrader:
+            # The LMS put the cohort's course in the account's home first; a
+            # grader server started any other way (the hub's admin page) before
+            # that would only fail later, less clearly.
+            home = account.pw_dir
+            course = os.path.join(home, names.FORMGRADER_COURSE_DIR)
+            if not os.path.exists(os.path.join(home, names.FORMGRADER_STATE_FILE)):
+                raise RuntimeError(
+                    f"{self.user.name} is a cohort's formgrader: open it from the "
+                    "LMS (cohort → Formgrader), which prepares its course first"
+                )
+            self.notebook_dir = course
+            self.default_url = "/formgrader"
         return await super().start()
 
     def user_env(self, env):
         account = pwd.getpwnam(self.system_user)
         env.update(USER=self.system_user, HOME=account.pw_dir, SHELL=account.pw_shell)
+        if self.is_formgrader and self.formgrader_config_dir:
+            env["JUPYTER_CONFIG_PATH"] = self.formgrader_config_dir
         return env

@@ -9,6 +9,14 @@ ADMIN_GROUP = "lms-admins"
 GROUPS_CLAIM = "groups"
 SYSTEM_USER_PREFIX = "lab-"
 
+# The shared formgrader of a cohort runs as hub user "grader_<course id>" (its
+# system account "lab-grader_<course id>"): "_" is never in a person's handle.
+GRADER_USER_PREFIX = "grader_"
+# In the grader account's home: the nbgrader course the formgrader shows, and
+# the file naming its course id (written by the LMS, read by the formgrader).
+FORMGRADER_COURSE_DIR = "course"
+FORMGRADER_STATE_FILE = ".lms-formgrader.json"
+
 
 def is_lab_group(name: str) -> bool:
     return name == ADMIN_GROUP or name.startswith(
@@ -18,3 +26,7 @@ def is_lab_group(name: str) -> bool:
 
 def system_user(hub_user: str) -> str:
     return f"{SYSTEM_USER_PREFIX}{hub_user}"
+
+
+def is_grader_user(name: str) -> bool:
+    return name.startswith(GRADER_USER_PREFIX)

@@ -8,6 +8,10 @@
 - ``submit(notebook, user=None, grade=True)``: a Submission, graded by the inline
   task queue when the transaction commits unless ``grade=False``.
 - ``cohort_enrol(user)``: the user enrolled in the assignment's cohort.
+- ``manual_assignment``: ``assignment`` plus a written answer a person grades.
+- ``formgrader_accounts``: deletes the formgrader accounts a test made;
+  ``formgrader_grades(cohort, student)`` and ``formgrader_grade(cohort, student,
+  cell, points)`` read and write that gradebook as the grader account.
 - ``backend``: the task backend for real workers (``db``; parametrize with
   ``["db", "rq"]`` through ``indirect``), leases of LEASE_S seconds.
 - ``worker()``: starts a task worker process (``db_worker`` or ``rqworker``) on
@@ -16,7 +20,9 @@ Tests using them need ``django_db(transaction=True, serialized_rollback=True)``:
 workers grade in their own threads and database connections.
 """
 
+import json
 import os
+import pwd
 import signal
 import subprocess
 import sys
@@ -27,7 +33,7 @@ import nbformat
 import pytest
 from django.db import connection
 from django.test import override_settings
-from nbformat.v4 import new_code_cell
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from courses.models import Assignment, Submission
 from courses.services.assignments import assignment_release, assignment_save
@@ -123,6 +129,36 @@ def cohort_enrol(assignment):
     return enrol
 
 
+EXPLAIN = {
+    "grade": True,
+    "grade_id": "explain",
+    "locked": False,
+    "points": 2,
+    "schema_version": 3,
+    "solution": True,
+    "task": False,
+}
+
+
+def with_written_answer(files: dict[str, bytes]) -> dict[str, bytes]:
+    """ps1 plus a written answer that a person grades (2 points)."""
+    nb = nbformat.reads(files["ps1.ipynb"].decode(), as_version=4)
+    cell = new_markdown_cell("Explain your squares. YOUR ANSWER HERE")
+    cell.metadata["nbgrader"] = EXPLAIN
+    nb.cells.append(cell)
+    return {**files, "ps1.ipynb": nbformat.writes(nb).encode()}
+
+
+@pytest.fixture
+def manual_assignment(assignment, django_capture_on_commit_callbacks):
+    """``assignment`` with a written answer (grade id "explain", 2 points)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_save(assignment=assignment, sources=with_written_answer(sources()))
+    assignment.refresh_from_db()
+    assert assignment.state == "ready", assignment.problems
+    return assignment
+
+
 ROOT = Path(__file__).parents[1]
 LEASE_S = 4
 
@@ -215,3 +251,71 @@ def wait_for(condition, what: str, timeout: float = 120):
             return found
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+# The cohort's formgrader course (courses/services/formgrader.py) -------------
+
+GRADEBOOK_SCRIPT = """
+import json, os, sys
+from nbgrader.api import Gradebook
+state = json.load(open(os.path.expanduser("~/.lms-formgrader.json")))
+url = "sqlite:///" + os.path.expanduser("~/course/gradebook.db")
+student, cell, points = sys.argv[1], sys.argv[2], sys.argv[3]
+with Gradebook(url, course_id=state["course_id"]) as gb:
+    notebook = gb.find_submission_notebook("ps1", "ps1", student)
+    grades = {g.name: g for g in notebook.grades}
+    if points != "-":  # as the formgrader's grade API does
+        grades[cell].manual_score = float(points)
+        grades[cell].needs_manual_grade = False
+        gb.db.commit()
+    print(json.dumps({
+        name: {"manual": g.manual_score, "auto": g.auto_score,
+               "needs_manual": bool(g.needs_manual_grade)}
+        for name, g in grades.items()
+    }))
+"""
+
+
+def _as_grader(cohort, *args: str) -> dict:
+    from courses.jupyter.config import LAB_PYTHON
+    from courses.jupyter.names import grader_user, system_user
+
+    account = pwd.getpwnam(system_user(grader_user(cohort.lab_course_id)))
+    done = subprocess.run(
+        [str(LAB_PYTHON), "-I", "-c", GRADEBOOK_SCRIPT, *args],
+        user=account.pw_uid,
+        group=account.pw_gid,
+        extra_groups=[],
+        env={"HOME": account.pw_dir, "PATH": "/usr/bin:/bin"},
+        cwd=account.pw_dir,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def formgrader_grades(cohort, student: str) -> dict:
+    """Each grade of ``student``'s ps1 in the formgrader's gradebook."""
+    return _as_grader(cohort, student, "", "-")
+
+
+def formgrader_grade(cohort, student: str, cell: str, points: float) -> dict:
+    """Give ``points`` by hand in the formgrader's gradebook, as its account."""
+    return _as_grader(cohort, student, cell, str(points))
+
+
+@pytest.fixture
+def formgrader_accounts():
+    """Formgrader accounts made during the test are deleted after it (their
+    course ids repeat between runs)."""
+    from tests.labs import delete_account
+
+    def graders() -> set[str]:
+        return {e.pw_name for e in pwd.getpwall() if "-grader_" in e.pw_name}
+
+    for name in graders():  # left by a run that was killed
+        delete_account(name)
+    yield
+    for name in graders():
+        delete_account(name)

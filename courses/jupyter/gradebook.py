@@ -124,3 +124,33 @@ def manual_scores_set(
                 grade.needs_manual_grade = False
         gb.db.commit()
     return notebook_result(course, assignment, student, notebook)
+
+
+def assignment_structure(course: Course, assignment: str) -> dict:
+    """An assignment as the gradebook knows it (its notebooks and their grade,
+    task, solution and source cells), to rebuild it in another gradebook."""
+    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+        try:
+            found = gb.find_assignment(assignment)
+        except MissingEntry:
+            raise GradingError(NOT_RELEASED.format(assignment)) from None
+        graded = ("name", "max_score", "cell_type")
+        source = ("name", "cell_type", "locked", "source", "checksum")
+        return {
+            "name": found.name,
+            "duedate": found.duedate.isoformat() if found.duedate else None,
+            "notebooks": [
+                {
+                    "name": nb.name,
+                    "grade_cells": [_fields(c, graded) for c in nb.grade_cells],
+                    "task_cells": [_fields(c, graded) for c in nb.task_cells],
+                    "solution_cells": [{"name": c.name} for c in nb.solution_cells],
+                    "source_cells": [_fields(c, source) for c in nb.source_cells],
+                }
+                for nb in found.notebooks
+            ],
+        }
+
+
+def _fields(row, names: tuple[str, ...]) -> dict:
+    return {name: getattr(row, name) for name in names}

@@ -102,3 +102,40 @@ class HubClient:
 
     def stop_server(self, user: str) -> None:
         self._request("DELETE", f"/users/{quote(user)}/server")
+
+    def ensure_user(self, name: str) -> None:
+        """Create hub user ``name`` unless it exists (a cohort's formgrader)."""
+        if self.user(name) is None:
+            self._request("POST", f"/users/{quote(name)}")
+
+    def share(self, owner: str, *, group: str = "", user: str = "") -> None:
+        """Let ``group``'s members, or ``user``, open ``owner``'s server
+        (JupyterHub 5+ shares; granting it again changes nothing)."""
+        if group:
+            self.ensure_group(group)
+        body = {"group": group} if group else {"user": user}
+        self._request("POST", f"/shares/{quote(owner)}/", json=body)
+
+    def unshare(self, owner: str, *, user: str) -> None:
+        self._request("PATCH", f"/shares/{quote(owner)}/", json={"user": user})
+
+    def shared_users(self, owner: str) -> set[str]:
+        """The users ``owner``'s server is shared with one by one."""
+        response = self._request("GET", f"/shares/{quote(owner)}/")
+        if response.status_code == 404:
+            return set()
+        body = response.json()
+        items = body.get("items", []) if isinstance(body, dict) else body
+        return {s["user"]["name"] for s in items if s.get("user")}
+
+    def start_server(self, user: str) -> None:
+        """Ask the hub to start ``user``'s server; it may take a few seconds."""
+        try:
+            self._request("POST", f"/users/{quote(user)}/server")
+        except HubError as error:
+            if error.status != 400 or "already running" not in str(error):
+                raise
+
+    def server_ready(self, user: str) -> bool:
+        model = self.user(user) or {}
+        return bool(((model.get("servers") or {}).get("") or {}).get("ready"))

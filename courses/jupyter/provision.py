@@ -107,7 +107,8 @@ TAB_EXTENSION = '{"ServerApp": {"jpserver_extensions": {"lms_exchange.tab": true
 
 def ensure_lab_files(build: Path) -> None:
     """The LMS exchange in the lab: the lms_exchange package, nbgrader's config
-    naming it, and the Assignments-tab extension that shows the LMS's messages.
+    naming it, the Assignments-tab extension that shows the LMS's messages, and
+    the formgrader servers' configuration (etc/jupyter/lms-formgrader).
     Copied on every run (cheap), so a change to them needs no rebuild."""
     version = sysconfig.get_python_version()
     package = build / "lib" / f"python{version}" / "site-packages" / "lms_exchange"
@@ -124,6 +125,10 @@ def ensure_lab_files(build: Path) -> None:
     (config / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(HUB_CONFIG / "nbgrader_config.py", config / "nbgrader_config.py")
     (config / "jupyter_server_config.d" / "lms_exchange.json").write_text(TAB_EXTENSION)
+    # The cohorts' formgrader servers read this directory too (JUPYTER_CONFIG_PATH).
+    formgrader = config / "lms-formgrader"
+    shutil.rmtree(formgrader, ignore_errors=True)
+    shutil.copytree(HUB_CONFIG / "formgrader", formgrader)
     subprocess.run(["chmod", "-R", "a+rX,go-w", package, config], check=True)
 
 

@@ -254,6 +254,9 @@ class Submission(LearnerRecord, models.Model):
     grading_tries = models.PositiveSmallIntegerField(default=0, editable=False)
     lease_token = models.CharField(max_length=32, blank=True, editable=False)
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # The attempt (nbgrader timestamp) last put into the cohort's formgrader
+    # with its current automatic scores; "" after a regrade (services/formgrader).
+    formgrader_timestamp = models.CharField(max_length=40, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("submission")
@@ -336,6 +339,11 @@ class SubmissionScore(LearnerRecord, models.Model):
     )
     needs_manual_grade = models.BooleanField(_("needs grading by hand"))
     failed_tests = models.BooleanField(_("failed tests"), default=False)
+    # The score by hand both the LMS and the formgrader held at the last sync:
+    # whichever side differs from it changed since (services/formgrader).
+    formgrader_base = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("question score")
@@ -408,3 +416,22 @@ class Extension(LearnerRecord, models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.assignment.name}"
+
+
+class Formgrader(models.Model):
+    """A cohort's nbgrader formgrader on the hub, for grading by hand: when the
+    LMS last synced it (scores by hand back to the LMS, graded attempts in)."""
+
+    cohort = models.OneToOneField(
+        "courses.Cohort", on_delete=models.CASCADE, related_name="formgrader"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    synced_at = models.DateTimeField(_("last synced"), null=True, blank=True)
+    sync_error = models.TextField(_("last sync error"), blank=True)
+
+    class Meta:
+        verbose_name = _("formgrader")
+        verbose_name_plural = _("formgraders")
+
+    def __str__(self) -> str:
+        return f"formgrader · {self.cohort}"

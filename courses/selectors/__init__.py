@@ -6,6 +6,7 @@ from .assignments import (
     due_for,
     release_files,
     release_notebooks,
+    source_files,
     submission_files,
     submissions_of,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "assignments_released_to",
     "release_files",
     "release_notebooks",
+    "source_files",
     "submission_files",
     "submissions_of",
     "cohort_state",

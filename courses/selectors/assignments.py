@@ -25,6 +25,11 @@ def release_files(*, assignment: Assignment) -> dict[str, bytes]:
     return _read_all(assignment.files.filter(kind=AssignmentFile.Kind.RELEASE))
 
 
+def source_files(*, assignment: Assignment) -> dict[str, bytes]:
+    """The instructor's nbgrader sources, by relative path."""
+    return _read_all(assignment.files.filter(kind=AssignmentFile.Kind.SOURCE))
+
+
 def submission_files(*, submission: Submission) -> dict[str, bytes]:
     return _read_all(submission.files.all())
 

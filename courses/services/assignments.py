@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from courses.jupyter import ReleaseRefused, release_build
 from courses.models import Assignment, AssignmentFile
+from courses.selectors.assignments import source_files
 
 from .completion import completion_cohort_evaluate_later
 from .errors import ServiceError
@@ -79,14 +80,6 @@ def assignment_save(
     return assignment
 
 
-def _sources(assignment: Assignment) -> dict[str, bytes]:
-    sources = {}
-    for record in assignment.files.filter(kind=Kind.SOURCE):
-        with record.file.open("rb") as handle:
-            sources[record.path] = handle.read()
-    return sources
-
-
 def assignment_check(*, assignment_id: int) -> Assignment | None:
     """Run nbgrader on the sources; keep the release and previews, or the problems."""
     assignment = (
@@ -94,7 +87,7 @@ def assignment_check(*, assignment_id: int) -> Assignment | None:
     )
     if assignment is None:
         return None
-    sources = _sources(assignment)
+    sources = source_files(assignment=assignment)
     fingerprint = sorted(
         assignment.files.filter(kind=Kind.SOURCE).values_list("sha256", flat=True)
     )

@@ -24,6 +24,7 @@ from courses.jupyter import (
 )
 from courses.models import (
     Assignment,
+    Cohort,
     Extension,
     Submission,
     SubmissionFeedback,
@@ -166,6 +167,18 @@ def _reveal(assignment: Assignment) -> bool:
         and assignment.due_at
         and assignment.due_at <= timezone.now()
     )
+
+
+def feedback_make_many(*, submission_ids: list[int]) -> int:
+    """Feedback pages of these attempts, with the scores given in their cohorts'
+    formgraders since the last sync (one sync per cohort first)."""
+    from .formgrader import formgrader_sync_if_open  # it reads feedback's helpers
+
+    for cohort in Cohort.objects.filter(
+        assignments__submissions__pk__in=submission_ids
+    ).distinct():
+        formgrader_sync_if_open(cohort=cohort)
+    return sum(feedback_make(submission_id=pk) for pk in submission_ids)
 
 
 def feedback_make(*, submission_id: int) -> int:

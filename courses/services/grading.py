@@ -46,7 +46,7 @@ from courses.models import (
     Submission,
     SubmissionScore,
 )
-from courses.selectors.assignments import submission_files
+from courses.selectors.assignments import source_files, submission_files
 
 from .completion import completion_evaluate_later
 
@@ -200,21 +200,13 @@ def _sources_version(assignment: Assignment) -> str:
     return hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()
 
 
-def _sources(assignment: Assignment) -> dict[str, bytes]:
-    sources = {}
-    for record in assignment.files.filter(kind=AssignmentFile.Kind.SOURCE):
-        with record.file.open("rb") as handle:
-            sources[record.path] = handle.read()
-    return sources
-
-
 def grading_course(assignment: Assignment):
     """The cohort's nbgrader course, with this assignment at its current sources."""
     return course_prepare(
         root=course_root(assignment),
         course_id=assignment.cohort.lab_course_id,
         assignment=assignment.name,
-        sources=lambda: _sources(assignment),
+        sources=lambda: source_files(assignment=assignment),
         version=_sources_version(assignment),
     )
 
@@ -280,6 +272,7 @@ def _record(submission_id: int, token: str, result: GradeResult) -> str:
         submission.graded_at = timezone.now()
         submission.grading_seconds = result.seconds
         submission.lease_token, submission.lease_until = "", None
+        submission.formgrader_timestamp = ""  # its new scores go to the formgrader
         submission.save()
         completion_evaluate_later(
             cohort_id=submission.assignment.cohort_id, user_id=submission.user_id
@@ -314,8 +307,9 @@ def scores_replace(submission: Submission, result: GradeResult) -> bool:
     work). True if any was kept."""
     earlier = SubmissionScore.objects.filter(
         submission=submission, manual_score__isnull=False
-    ).values_list("notebook", "cell", "manual_score")
-    by_hand = {(notebook, cell): points for notebook, cell, points in earlier}
+    ).values_list("notebook", "cell", "manual_score", "formgrader_base")
+    by_hand = {(notebook, cell): points for notebook, cell, points, _ in earlier}
+    synced = {(notebook, cell): base for notebook, cell, _, base in earlier}
     SubmissionScore.objects.filter(submission=submission).delete()
     rows = []
     for notebook in result.notebooks:
@@ -335,6 +329,9 @@ def scores_replace(submission: Submission, result: GradeResult) -> bool:
                     manual_score=kept,
                     needs_manual_grade=cell.needs_manual_grade and kept is None,
                     failed_tests=cell.failed_tests,
+                    formgrader_base=synced.get((notebook.name, cell.name))
+                    if kept is not None
+                    else None,
                 )
             )
     SubmissionScore.objects.bulk_create(rows)

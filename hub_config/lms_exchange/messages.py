@@ -20,6 +20,12 @@ LMS_ONLY = (
     "Release assignments, collect submissions and release feedback in the LMS "
     "(Wagtail admin → Assignments): {admin_url}"
 )
+IN_THE_LMS = (
+    "This formgrader is for grading by hand. Assignments are generated, released "
+    "and autograded (in a sandbox), and feedback is made and released, in the "
+    "LMS: {admin_url}"
+)
+READ_ONLY = "The formgrader's files are kept by the LMS and cannot be changed here."
 NO_REMOVE = (
     "Removing assignments is not possible from a lab: the LMS keeps every "
     "release and every submission."

@@ -6,51 +6,20 @@ import decimal
 import html as htmllib
 import re
 
-import nbformat
 import pytest
 from django.utils import timezone
-from nbformat.v4 import new_markdown_cell
 
 from courses.models import Submission
 from courses.services import feedback as service
 from courses.services.grading import grading_run
 from tests.factories import UserFactory
-from tests.grading import HIDDEN_ONLY, sources
+from tests.grading import HIDDEN_ONLY
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.filterwarnings("ignore:Object of type <Submitted"),
 ]
 CANARY = "HIDDEN-CANARY-squares-empty"
-EXPLAIN = {
-    "grade": True,
-    "grade_id": "explain",
-    "locked": False,
-    "points": 2,
-    "schema_version": 3,
-    "solution": True,
-    "task": False,
-}
-
-
-def with_written_answer(files: dict[str, bytes]) -> dict[str, bytes]:
-    """ps1 plus a written answer that a person grades (2 points)."""
-    nb = nbformat.reads(files["ps1.ipynb"].decode(), as_version=4)
-    cell = new_markdown_cell("Explain your squares. YOUR ANSWER HERE")
-    cell.metadata["nbgrader"] = EXPLAIN
-    nb.cells.append(cell)
-    return {**files, "ps1.ipynb": nbformat.writes(nb).encode()}
-
-
-@pytest.fixture
-def manual_assignment(assignment, django_capture_on_commit_callbacks):
-    from courses.services.assignments import assignment_save
-
-    with django_capture_on_commit_callbacks(execute=True):
-        assignment_save(assignment=assignment, sources=with_written_answer(sources()))
-    assignment.refresh_from_db()
-    assert assignment.state == "ready", assignment.problems
-    return assignment
 
 
 def page(submission, name="ps1.html") -> str:

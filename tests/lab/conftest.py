@@ -16,8 +16,11 @@ from tests.grading import (  # noqa: F401
     assignment,
     backend,
     cohort_enrol,
+    formgrader_accounts,
     grading_on,
+    manual_assignment,
     sandbox,
+    submit,
     worker,
 )
 from tests.labs import shared_lab, shared_lab_hub  # noqa: F401

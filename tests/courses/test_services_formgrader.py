@@ -1,0 +1,132 @@
+"""The cohort's formgrader course, synced with the LMS, with real sandboxed
+grading and the real grader account (root): attempts go in, scores given by
+hand there come back, the LMS's own edits go out, and nothing else is trusted.
+The formgrader server behind the hub: tests/lab/test_formgrader_lab.py."""
+
+import decimal
+import json
+import os
+import pwd
+from pathlib import Path
+
+import pytest
+
+from courses.jupyter import names
+from courses.models import Formgrader, Submission
+from courses.services import feedback
+from courses.services.formgrader import formgrader_sync, formgrader_user
+from tests.courses.test_services_feedback import page, release, text
+from tests.grading import formgrader_grade, formgrader_grades
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.filterwarnings("ignore:Object of type <Submitted"),
+    pytest.mark.skipif(os.geteuid() != 0, reason="the grader account needs root"),
+]
+Status = Submission.Status
+D = decimal.Decimal
+
+
+@pytest.fixture
+def course(manual_assignment, formgrader_accounts):
+    return manual_assignment.cohort
+
+
+def test_graded_attempts_go_in_and_scores_by_hand_come_back(course, submit, answer):
+    submission = submit(answer())
+    assert submission.status == Status.MANUAL
+
+    assert formgrader_sync(cohort=course) == {"pulled": 0, "pushed": 1}
+    account = pwd.getpwnam(names.system_user(formgrader_user(course)))
+    home = Path(account.pw_dir)
+    student = submission.user.username
+    notebook = home / "course" / "autograded" / student / "ps1" / "ps1.ipynb"
+    assert notebook.stat().st_uid == account.pw_uid  # written as the grader
+    assert (home / "course" / "source" / "ps1" / "ps1.ipynb").exists()
+    assert json.loads((home / ".lms-formgrader.json").read_text()) == {
+        "course_id": course.lab_course_id
+    }
+    grades = formgrader_grades(course, student)
+    assert grades["explain"] == {"manual": None, "auto": None, "needs_manual": True}
+    assert grades["test_squares"]["auto"] == 2.0
+
+    formgrader_grade(course, student, "explain", 1.5)  # as formgrader does
+    assert formgrader_sync(cohort=course) == {"pulled": 1, "pushed": 0}
+    submission.refresh_from_db()
+    assert submission.status == Status.GRADED
+    assert submission.score == D("5.5")
+    row = submission.scores.get(cell="explain")
+    assert (row.manual_score, row.needs_manual_grade) == (D("1.5"), False)
+    assert Formgrader.objects.get(cohort=course).synced_at is not None
+
+    # Nothing changed on either side: nothing moves.
+    assert formgrader_sync(cohort=course) == {"pulled": 0, "pushed": 0}
+
+
+def test_the_lms_edits_go_out_and_the_formgrader_wins_a_tie(course, submit, answer):
+    submission = submit(answer())
+    student = submission.user.username
+    formgrader_sync(cohort=course)
+
+    feedback.manual_grade_save(submission=submission, scores={("ps1", "explain"): 2})
+    assert formgrader_sync(cohort=course) == {"pulled": 0, "pushed": 1}
+    assert formgrader_grades(course, student)["explain"]["manual"] == 2.0
+
+    # Both sides change before the next sync: the formgrader's score is kept.
+    feedback.manual_grade_save(submission=submission, scores={("ps1", "explain"): 0})
+    formgrader_grade(course, student, "explain", 1)
+    assert formgrader_sync(cohort=course) == {"pulled": 1, "pushed": 0}
+    submission.refresh_from_db()
+    assert submission.scores.get(cell="explain").manual_score == 1
+    assert submission.score == 5
+
+
+def test_a_regrade_and_a_new_attempt_reach_the_formgrader(
+    course, submit, answer, cohort_enrol
+):
+    from tests.factories import UserFactory
+
+    learner = cohort_enrol(UserFactory())
+    first = submit(answer(), user=learner)
+    formgrader_sync(cohort=course)
+    formgrader_grade(course, learner.username, "explain", 2)
+    formgrader_sync(cohort=course)
+
+    # Regraded (a test was fixed): the score by hand stays on both sides.
+    feedback.grading_regrade(submissions=[first])
+    first.refresh_from_db()
+    assert first.formgrader_timestamp == ""
+    assert formgrader_sync(cohort=course) == {"pulled": 0, "pushed": 1}
+    assert formgrader_grades(course, learner.username)["explain"]["manual"] == 2.0
+
+    # A second attempt replaces the first there, waiting for a person again.
+    second = submit(answer(), user=learner)
+    assert formgrader_sync(cohort=course) == {"pulled": 0, "pushed": 1}
+    grades = formgrader_grades(course, learner.username)
+    assert grades["explain"] == {"manual": None, "auto": None, "needs_manual": True}
+    second.refresh_from_db()
+    assert second.status == Status.MANUAL
+
+
+def test_a_score_outside_the_points_is_not_taken(course, submit, answer):
+    submission = submit(answer())
+    formgrader_sync(cohort=course)
+    formgrader_grade(course, submission.user.username, "explain", 99)
+
+    formgrader_sync(cohort=course)
+    submission.refresh_from_db()
+    assert submission.status == Status.MANUAL
+    assert submission.scores.get(cell="explain").manual_score is None
+
+
+def test_feedback_has_the_score_given_in_the_formgrader(
+    course, manual_assignment, submit, answer, django_capture_on_commit_callbacks
+):
+    submission = submit(answer())
+    formgrader_sync(cohort=course)
+    formgrader_grade(course, submission.user.username, "explain", 1.5)
+
+    # No sync in between: making the feedback syncs first.
+    release(manual_assignment, django_capture_on_commit_callbacks)
+    submission.refresh_from_db()
+    assert "Score: 5.5 / 6.0" in text(page(submission))

@@ -1,0 +1,173 @@
+"""nbgrader's formgrader through the hub, for the cohort's instructors only: the
+LMS prepares the cohort's course and starts its grader server, an instructor
+signed in to the LMS lands in the formgrader with no other password and gives
+a score by hand there, and the LMS takes it. A learner, the instructor of
+another cohort and one who stopped teaching it are refused by the hub; the
+formgrader runs no learner's code, starts no kernel or terminal and changes no
+file."""
+
+import json
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from courses.models import Submission
+from courses.services.cohorts import cohort_save
+from courses.services.formgrader import formgrader_sync, formgrader_user
+from courses.services.roles import INSTRUCTORS
+from tests.lab.kernel import signed_in_context
+from tests.labs import SPAWN_MS
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.filterwarnings("ignore:Object of type <Submitted"),
+    pytest.mark.timeout(400),
+]
+
+# In the formgrader's page: its own API, as its buttons call it.
+API = """async ([method, path, body]) => {
+    const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || "";
+    const response = await fetch(path, {
+        method, headers: {"X-XSRFToken": decodeURIComponent(xsrf),
+                          "Content-Type": "application/json"},
+        body: body === null ? undefined : JSON.stringify(body),
+    });
+    return {status: response.status, text: await response.text()};
+}"""
+
+
+@pytest.fixture
+def teacher(lab_person, roles):
+    def make(label: str, cohort):
+        person = lab_person(label)
+        person.groups.add(Group.objects.get(name=INSTRUCTORS))
+        cohort_save(cohort=cohort, instructors=[*cohort.instructors.all(), person])
+        return person
+
+    return make
+
+
+def call(page, method: str, path: str, body=None) -> dict:
+    return page.evaluate(API, [method, path, body])
+
+
+def test_an_instructor_grades_by_hand_in_the_formgrader_and_the_lms_takes_it(
+    browser,
+    live_server,
+    lab,
+    teacher,
+    lab_person,
+    manual_assignment,
+    submit,
+    answer,
+    cohort_enrol,
+    formgrader_accounts,
+    english_ui,
+):
+    cohort = manual_assignment.cohort
+    instructor = teacher("teach", cohort)
+    learner = cohort_enrol(lab_person("learn"))
+    submission = submit(answer(), user=learner)  # graded: "explain" waits
+    assert submission.status == Submission.Status.MANUAL
+    grader = formgrader_user(cohort)
+    lab.handles.append(grader)  # its server stops after the test
+
+    context = signed_in_context(browser, live_server.url, instructor)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/cohort/{cohort.pk}/formgrader/")
+    base = f"{lab.url}/user/{grader}"
+    expect(page).to_have_url(
+        re.compile(rf"{re.escape(base)}/formgrader"), timeout=SPAWN_MS
+    )
+    expect(page.get_by_text("Manage Assignments").first).to_be_visible()
+
+    listed = call(page, "GET", f"{base}/formgrader/api/submitted_notebooks/ps1/ps1")
+    assert listed["status"] == 200, listed
+    (notebook,) = json.loads(listed["text"])
+    assert notebook["student"] == learner.username and notebook["needs_manual_grade"]
+    grades = call(
+        page, "GET", f"{base}/formgrader/api/grades?submission_id={notebook['id']}"
+    )
+    explain = next(g for g in json.loads(grades["text"]) if g["name"] == "explain")
+    saved = call(
+        page,
+        "PUT",
+        f"{base}/formgrader/api/grade/{explain['id']}",
+        {"manual_score": 1.5},
+    )
+    assert saved["status"] == 200, saved
+
+    # The sweeper does this every 30 s; feedback does it first.
+    assert formgrader_sync(cohort=cohort)["pulled"] == 1
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.GRADED
+    assert float(submission.score) == 5.5
+
+    # Grading by hand only: what would run learners' code, or rebuild what the
+    # LMS holds, answers with the LMS's address; no kernel, terminal or write.
+    autograde = call(
+        page,
+        "POST",
+        f"{base}/formgrader/api/submission/ps1/{learner.username}/autograde",
+    )
+    assert autograde["status"] == 200
+    answered = json.loads(autograde["text"])
+    assert (
+        answered["success"] is False
+        and "autograded (in a sandbox)" in answered["error"]
+    )
+    kernel = call(page, "POST", f"{base}/api/kernels", {"name": "python3"})
+    assert kernel["status"] >= 400, kernel
+    terminal = call(page, "POST", f"{base}/api/terminals")
+    assert terminal["status"] == 404, terminal
+    write = call(
+        page, "PUT", f"{base}/api/contents/nbgrader_config.py",
+        {"type": "file", "format": "text", "content": "import os"},
+    )  # fmt: skip
+    assert write["status"] == 403, write
+    context.close()
+
+
+def test_only_the_cohorts_instructors_get_into_its_formgrader(
+    browser,
+    live_server,
+    lab,
+    teacher,
+    lab_person,
+    manual_assignment,
+    cohort_factory,
+    cohort_enrol,
+    formgrader_accounts,
+    english_ui,
+):
+    cohort = manual_assignment.cohort
+    grader = formgrader_user(cohort)
+    lab.handles.append(grader)
+    instructor = teacher("own", cohort)
+    learner = cohort_enrol(lab_person("pupil"))
+    elsewhere = teacher("other", cohort_factory(seats=5))
+
+    context = signed_in_context(browser, live_server.url, instructor)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/cohort/{cohort.pk}/formgrader/")
+    expect(page).to_have_url(
+        re.compile(rf"/user/{grader}/formgrader"), timeout=SPAWN_MS
+    )
+    context.close()
+
+    # An instructor who stops teaching the cohort loses it at the next sync.
+    cohort_save(cohort=cohort, instructors=[])
+    formgrader_sync(cohort=cohort)
+    assert instructor.username not in lab.request("GET", f"/shares/{grader}/").text
+
+    for person in (learner, elsewhere, instructor):
+        context = signed_in_context(browser, live_server.url, person)
+        page = context.new_page()
+        page.goto(f"{lab.url}/hub/login?next=%2Fhub%2Fhome")  # signed in to the hub
+        response = page.goto(f"{lab.url}/user/{grader}/formgrader")
+        assert response.status == 403, (person.username, response.status, page.url)
+        expect(page.get_by_text("Manage Assignments")).to_have_count(0)
+        context.close()
