@@ -11,7 +11,7 @@
 - ``manual_assignment``: ``assignment`` plus a written answer a person grades.
 - ``formgrader_accounts``: deletes the formgrader accounts a test made;
   ``formgrader_grades(cohort, student)`` and ``formgrader_grade(cohort, student,
-  cell, points)`` read and write that gradebook as the grader account.
+  cell, points, comment="")`` read and write that gradebook as the grader account.
 - ``backend``: the task backend for real workers (``db``; parametrize with
   ``["db", "rq"]`` through ``indirect``), leases of LEASE_S seconds.
 - ``worker()``: starts a task worker process (``db_worker`` or ``rqworker``) on
@@ -260,14 +260,16 @@ import json, os, sys
 from nbgrader.api import Gradebook
 state = json.load(open(os.path.expanduser("~/.lms-formgrader.json")))
 url = "sqlite:///" + os.path.expanduser("~/course/gradebook.db")
-student, cell, points = sys.argv[1], sys.argv[2], sys.argv[3]
+student, cell, points, comment = sys.argv[1:5]
 with Gradebook(url, course_id=state["course_id"]) as gb:
     notebook = gb.find_submission_notebook("ps1", "ps1", student)
     grades = {g.name: g for g in notebook.grades}
     if points != "-":  # as the formgrader's grade API does
         grades[cell].manual_score = float(points)
         grades[cell].needs_manual_grade = False
-        gb.db.commit()
+    if comment:  # … and its comment API
+        next(c for c in notebook.comments if c.name == cell).manual_comment = comment
+    gb.db.commit()
     print(json.dumps({
         name: {"manual": g.manual_score, "auto": g.auto_score,
                "needs_manual": bool(g.needs_manual_grade)}
@@ -297,12 +299,15 @@ def _as_grader(cohort, *args: str) -> dict:
 
 def formgrader_grades(cohort, student: str) -> dict:
     """Each grade of ``student``'s ps1 in the formgrader's gradebook."""
-    return _as_grader(cohort, student, "", "-")
+    return _as_grader(cohort, student, "", "-", "")
 
 
-def formgrader_grade(cohort, student: str, cell: str, points: float) -> dict:
-    """Give ``points`` by hand in the formgrader's gradebook, as its account."""
-    return _as_grader(cohort, student, cell, str(points))
+def formgrader_grade(
+    cohort, student: str, cell: str, points: float, comment: str = ""
+) -> dict:
+    """Give ``points`` (and a comment) by hand in the formgrader's gradebook, as
+    its account."""
+    return _as_grader(cohort, student, cell, str(points), comment)
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ _LAZY = {
     "course_prepare": "coursedir",
     "manual_scores_set": "gradebook",
     "assignment_structure": "gradebook",
+    "comments_set": "gradebook",
     "FormgraderError": "formgrader",
     "autograded_files": "formgrader",
     "formgrader_dump": "formgrader",

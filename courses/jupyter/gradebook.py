@@ -126,6 +126,18 @@ def manual_scores_set(
     return notebook_result(course, assignment, student, notebook)
 
 
+def comments_set(
+    course: Course, assignment: str, student: str, comments: dict[tuple[str, str], str]
+) -> None:
+    """Graders' comments ((notebook, cell) -> text) for the feedback pages;
+    every other comment of the submission is cleared."""
+    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+        for notebook in gb.find_submission(assignment, student).notebooks:
+            for comment in notebook.comments:
+                comment.manual_comment = comments.get((notebook.name, comment.name))
+        gb.db.commit()
+
+
 def assignment_structure(course: Course, assignment: str) -> dict:
     """An assignment as the gradebook knows it (its notebooks and their grade,
     task, solution and source cells), to rebuild it in another gradebook."""

@@ -257,6 +257,9 @@ class Submission(LearnerRecord, models.Model):
     # The attempt (nbgrader timestamp) last put into the cohort's formgrader
     # with its current automatic scores; "" after a regrade (services/formgrader).
     formgrader_timestamp = models.CharField(max_length=40, blank=True, editable=False)
+    # Comments graders wrote in the formgrader, "<notebook>/<cell>": text; they
+    # go into the feedback (services/formgrader, services/feedback).
+    grader_comments = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("submission")

@@ -1,7 +1,8 @@
 """After autograding: grading by hand, regrading, extensions and feedback release.
 
 The LMS is the record: scores given by hand are saved on ``SubmissionScore``
-at once and written into the cohort's nbgrader gradebook when feedback is made
+at once and, with the comments graders wrote in the formgrader, written into
+the cohort's nbgrader gradebook when feedback is made
 (nbgrader renders its feedback pages from the gradebook). Feedback pages are
 made in the task worker when released, from the attempt that counts (the last),
 with hidden tests removed unless the assignment reveals them after the due date.
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.jupyter import (
+    comments_set,
     generate_feedback,
     grade_submission,
     manual_scores_set,
@@ -210,6 +212,12 @@ def feedback_make(*, submission_id: int) -> int:
         by_notebook.setdefault(row.notebook, {})[row.cell] = float(row.manual_score)
     for notebook, scores in by_notebook.items():
         manual_scores_set(course, assignment.name, student, notebook, scores)
+    comments = {
+        tuple(key.split("/", 1)): text
+        for key, text in (submission.grader_comments or {}).items()
+        if "/" in key
+    }
+    comments_set(course, assignment.name, student, comments)
     pages = generate_feedback(
         course=course,
         assignment=assignment.name,

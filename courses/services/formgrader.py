@@ -8,7 +8,8 @@ cohort's instructors (hub administrators see every server). The LMS keeps it in 
 with a sync (the sweeper every 30 s, on opening, before feedback is made):
 
 1. Scores given by hand in the formgrader are read back into the attempts
-   that count, which may complete their grading and the learner's progress.
+   that count, which may complete their grading and the learner's progress;
+   graders' comments too (they go into the feedback).
 2. Attempts whose automatic grading is newer than what the formgrader shows,
    or whose scores were changed in the LMS's admin, are put in again.
 
@@ -199,6 +200,21 @@ def _pull(submission: Submission, held: dict, rows: dict) -> bool:
     return changed
 
 
+COMMENT_MAX = 10_000
+
+
+def _pull_comments(submission: Submission, held: dict) -> None:
+    comments = {
+        f"{c['notebook']}/{c['cell']}": c["comment"][:COMMENT_MAX]
+        for c in held.get("comments") or []
+        if isinstance(c, dict)
+        and all(isinstance(c.get(k), str) for k in ("notebook", "cell", "comment"))
+    }
+    if comments != submission.grader_comments:
+        submission.grader_comments = comments
+        submission.save(update_fields=["grader_comments"])
+
+
 def _in_step(submission: Submission, held: dict | None, rows: dict) -> bool:
     if held is None or submission.formgrader_timestamp != submission.nbgrader_timestamp:
         return False
@@ -275,6 +291,7 @@ def _sync(cohort: Cohort, course_id: str) -> dict[str, int]:
                 }
                 if theirs and theirs.get("timestamp") == submission.nbgrader_timestamp:
                     pulled += _pull(submission, theirs, rows)
+                    _pull_comments(submission, theirs)
             if _in_step(submission, theirs, rows):
                 continue
             files = autograded_files(

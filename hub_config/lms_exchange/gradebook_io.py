@@ -4,8 +4,9 @@ account (never as root): the LMS runs this in the lab environment,
     python -I -m lms_exchange.gradebook_io dump|load   < request.json > answer.json
 
 with the account's home as working directory. ``dump`` answers what nbgrader's
-gradebook holds for every submission (the attempt's timestamp, and each grade's
-scores), so the LMS can pick up the scores given by hand in the formgrader;
+gradebook holds for every submission (the attempt's timestamp, each grade's
+scores, the graders' comments), so the LMS can pick up what was given by hand
+in the formgrader;
 ``load`` puts assignments, learners and graded attempts into the directory
 (``course/autograded/<learner>/<assignment>/``) and into the gradebook, with the
 scores the LMS holds. Everything a request names is checked to stay inside the
@@ -79,12 +80,23 @@ def dump(home: Path) -> dict:
                     for notebook in submission.notebooks
                     for grade in notebook.grades
                 ]
+                comments = [
+                    {
+                        "notebook": notebook.name,
+                        "cell": comment.name,
+                        "comment": comment.manual_comment,
+                    }
+                    for notebook in submission.notebooks
+                    for comment in notebook.comments
+                    if comment.manual_comment
+                ]
                 found.append(
                     {
                         "assignment": assignment.name,
                         "student": submission.student.id,
                         "timestamp": _stamp(submission.timestamp),
                         "grades": grades,
+                        "comments": comments,
                     }
                 )
     return {"prepared": True, "submissions": found}

@@ -551,3 +551,46 @@ def test_actions_are_post_only(client_for, instructor, every_view):
     for method, url in every_view:
         if method == "post" and "regrade" not in url and "extensions" not in url:
             assert client.get(url).status_code == 405, url
+
+
+def test_the_formgrader_button_is_for_the_cohorts_instructors(
+    client_for, instructor, staff_member, gradebook_cohort
+):
+    url = reverse("cohort_formgrader", args=[gradebook_cohort.pk])
+    page = reverse("cohort_gradebook", args=[gradebook_cohort.pk])
+
+    assert url in client_for(instructor).get(page).content.decode()
+    assert url not in client_for(staff_member).get(page).content.decode()
+
+
+def test_staff_who_do_not_teach_the_cohort_are_told_who_grades_there(
+    client_for, staff_member, gradebook_cohort
+):
+    response = client_for(staff_member).get(
+        reverse("cohort_formgrader", args=[gradebook_cohort.pk]), follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse(
+        "cohort_gradebook", args=[gradebook_cohort.pk]
+    )
+    assert messages_of(response) == [
+        "Only the cohort's instructors grade in its formgrader."
+    ]
+
+
+def test_the_formgrader_of_another_cohort_does_not_exist(
+    client_for, outsider, gradebook_cohort
+):
+    url = reverse("cohort_formgrader", args=[gradebook_cohort.pk])
+    assert client_for(outsider).get(url).status_code == 404
+
+
+def test_without_a_lab_the_formgrader_says_so(
+    client_for, instructor, gradebook_cohort, settings
+):
+    settings.HUB_URL = settings.HUB_API_URL = ""
+    response = client_for(instructor).get(
+        reverse("cohort_formgrader", args=[gradebook_cohort.pk]), follow=True
+    )
+
+    assert messages_of(response) == ["No lab is configured (HUB_URL is empty)."]

@@ -119,14 +119,18 @@ def test_a_score_outside_the_points_is_not_taken(course, submit, answer):
     assert submission.scores.get(cell="explain").manual_score is None
 
 
-def test_feedback_has_the_score_given_in_the_formgrader(
+def test_feedback_has_the_score_and_comment_given_in_the_formgrader(
     course, manual_assignment, submit, answer, django_capture_on_commit_callbacks
 ):
     submission = submit(answer())
     formgrader_sync(cohort=course)
-    formgrader_grade(course, submission.user.username, "explain", 1.5)
+    note = "Clear, but say why squares grow."
+    formgrader_grade(course, submission.user.username, "explain", 1.5, note)
 
     # No sync in between: making the feedback syncs first.
     release(manual_assignment, django_capture_on_commit_callbacks)
     submission.refresh_from_db()
-    assert "Score: 5.5 / 6.0" in text(page(submission))
+    assert submission.grader_comments == {"ps1/explain": note}
+    feedback_text = text(page(submission))
+    assert "Score: 5.5 / 6.0" in feedback_text
+    assert note in feedback_text

@@ -1,5 +1,8 @@
 """hub_config/jupyterhub_config.py agrees with the LMS (courses/jupyter/names.py)."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from courses.jupyter import names
@@ -14,7 +17,11 @@ SHARED = [
     "ADMIN_GROUP",
     "GROUPS_CLAIM",
     "SYSTEM_USER_PREFIX",
+    "GRADER_USER_PREFIX",
+    "FORMGRADER_COURSE_DIR",
+    "FORMGRADER_STATE_FILE",
 ]
+LMS_HUB = Path(__file__).parents[2] / "hub_config" / "lms_hub.py"
 
 
 @pytest.mark.parametrize("name", SHARED)
@@ -80,8 +87,6 @@ def test_labs_get_no_secret_from_the_hub_environment(load_hub_config, spawner):
 
 
 def test_kubernetes_values_run_the_same_config_with_the_same_secrets():
-    from pathlib import Path
-
     from ruamel.yaml import YAML
 
     values = YAML(typ="safe").load(
@@ -95,7 +100,36 @@ def test_kubernetes_values_run_the_same_config_with_the_same_secrets():
     mounted = {
         f["mountPath"].rsplit("/", 1)[-1] for f in values["hub"]["extraFiles"].values()
     }
-    assert {"jupyterhub_config.py", "lms_hub.py", "names.py", "__init__.py"} <= mounted
+    # Every module of hub_config that lms_hub.py imports is mounted beside it.
+    imported = set(
+        re.findall(r"^from hub_config\.(\w+) import", LMS_HUB.read_text(), re.M)
+    )
+    assert {"jupyterhub_config", "lms_hub", "names", "__init__", *imported} <= {
+        name.removesuffix(".py") for name in mounted
+    }
     assert (
         values["singleuser"]["networkPolicy"]["egressAllowRules"]["privateIPs"] is False
     )
+
+
+def test_the_formgrader_course_layout_is_the_same_in_the_lab_environment():
+    from hub_config.lms_exchange import gradebook_io
+
+    assert gradebook_io.COURSE_DIR == names.FORMGRADER_COURSE_DIR
+    assert gradebook_io.STATE_FILE == names.FORMGRADER_STATE_FILE
+
+
+@pytest.mark.parametrize(
+    "course_id", ["ml-basics-2026", "AI101-Spring", "a-very-long-course-id-2026-autumn"]
+)
+def test_a_formgrader_account_name_is_a_valid_short_unix_name(course_id):
+    account = names.system_user(names.grader_user(course_id))
+    assert re.fullmatch(r"[a-z][a-z0-9_-]{1,31}", account)
+    assert hub_names.is_grader_user(names.grader_user(course_id))
+    # Never a person's handle: those have no "_" (lms/accounts/usernames.py).
+    assert "_" in names.grader_user(course_id)
+
+
+def test_the_local_spawner_points_formgraders_at_their_config(load_hub_config):
+    c = load_hub_config("local")
+    assert c.LabSpawner.formgrader_config_dir.endswith("etc/jupyter/lms-formgrader")
