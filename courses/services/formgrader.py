@@ -65,7 +65,8 @@ def formgrader_user(cohort: Cohort) -> str:
 
 
 def formgrader_url(cohort: Cohort) -> str:
-    return f"{settings.HUB_URL}/user/{formgrader_user(cohort)}/formgrader"
+    # Its "Manual Grading" page: what the LMS sends instructors there for.
+    return f"{settings.HUB_URL}/user/{formgrader_user(cohort)}/formgrader/gradebook"
 
 
 def formgrader_may_open(*, user, cohort: Cohort) -> bool:

@@ -15,6 +15,7 @@ import os
 
 from jupyter_server.services.contents.largefilemanager import LargeFileManager
 from nbgrader.apps.api import NbGraderAPI
+from nbgrader.exchange.abc import ExchangeList
 from tornado import web
 
 from . import messages
@@ -40,6 +41,15 @@ def _refuse(self, *args, **kwargs) -> dict:
     """What nbgrader's API answers for a failed step: shown in the formgrader."""
     message = messages.IN_THE_LMS.format(admin_url=_admin_url())
     return {"success": False, "error": message, "log": message}
+
+
+class FormgraderList(ExchangeList):
+    """nbgrader's API asks the exchange for a list at every formgrader request,
+    only to tell whether one is there: the LMS is, and no learner's lab list is
+    wanted here (nor a call to the LMS per page)."""
+
+    def start(self):
+        return []
 
 
 class ReadOnlyContentsManager(LargeFileManager):

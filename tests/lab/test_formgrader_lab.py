@@ -17,6 +17,8 @@ from courses.models import Submission
 from courses.services.cohorts import cohort_save
 from courses.services.formgrader import formgrader_sync, formgrader_user
 from courses.services.roles import INSTRUCTORS
+from tests.browser.helpers import screenshot
+from tests.grading import wait_for
 from tests.lab.kernel import signed_in_context
 from tests.labs import SPAWN_MS
 
@@ -82,29 +84,32 @@ def test_an_instructor_grades_by_hand_in_the_formgrader_and_the_lms_takes_it(
     expect(page).to_have_url(
         re.compile(rf"{re.escape(base)}/formgrader"), timeout=SPAWN_MS
     )
-    expect(page.get_by_text("Manage Assignments").first).to_be_visible()
+    expect(page.get_by_text("Manual Grading").first).to_be_visible()
+    expect(page.locator("#warning-exchange")).to_have_count(0)  # the LMS is it
 
     listed = call(page, "GET", f"{base}/formgrader/api/submitted_notebooks/ps1/ps1")
     assert listed["status"] == 200, listed
     (notebook,) = json.loads(listed["text"])
     assert notebook["student"] == learner.username and notebook["needs_manual_grade"]
-    grades = call(
-        page, "GET", f"{base}/formgrader/api/grades?submission_id={notebook['id']}"
-    )
-    explain = next(g for g in json.loads(grades["text"]) if g["name"] == "explain")
-    saved = call(
-        page,
-        "PUT",
-        f"{base}/formgrader/api/grade/{explain['id']}",
-        {"manual_score": 1.5},
-    )
-    assert saved["status"] == 200, saved
+    # Grading by hand in the formgrader's own page, as an instructor does.
+    page.goto(f"{base}/formgrader/submissions/{notebook['id']}/?index=0")
+    note = "Clear; say why squares grow."
+    page.locator("#explain").fill("1.5")
+    page.locator("#explain-comment").fill(note)
+    page.locator("#explain").focus()  # leaving the comment saves it
+    screenshot(page, "formgrader-submission")
 
-    # The sweeper does this every 30 s; feedback does it first.
-    assert formgrader_sync(cohort=cohort)["pulled"] == 1
-    submission.refresh_from_db()
-    assert submission.status == Submission.Status.GRADED
+    # The sweeper syncs every 30 s (feedback syncs first): here, at once.
+    def graded_in_the_lms():
+        formgrader_sync(cohort=cohort)
+        submission.refresh_from_db()
+        return submission.status == Submission.Status.GRADED and (
+            submission.grader_comments
+        )
+
+    wait_for(graded_in_the_lms, "the formgrader's score and comment in the LMS", 30)
     assert float(submission.score) == 5.5
+    assert submission.grader_comments == {"ps1/explain": note}
 
     # Grading by hand only: what would run learners' code, or rebuild what the
     # LMS holds, answers with the LMS's address; no kernel, terminal or write.
