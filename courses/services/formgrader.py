@@ -5,7 +5,8 @@ Each cohort's formgrader is a server of hub user ``grader_<course id>``,
 running as its own system account on a course directory in that account's
 home, shared with the hub group ``formgrade-<course id>`` and with each of the
 cohort's instructors (hub administrators see every server). The LMS keeps it in step
-with a sync (the sweeper every 30 s, on opening, before feedback is made):
+with a sync (the sweeper every 30 s while its server runs, on opening, before
+feedback is made):
 
 1. Scores given by hand in the formgrader are read back into the attempts
    that count, which may complete their grading and the learner's progress;
@@ -337,9 +338,25 @@ def _sync(cohort: Cohort, course_id: str) -> dict[str, int]:
 
 
 def formgrader_sync_all() -> dict[str, int]:
-    """Sync every cohort whose formgrader was opened once (the sweeper)."""
+    """Sync the cohorts whose formgrader server runs (the sweeper): scores are
+    given only there, and it runs while graders work and for an hour after
+    (the idle culler). Opening one, and making feedback, sync it anyway."""
     totals = {"pulled": 0, "pushed": 0, "failed": 0}
+    hub = hub_client()
+    if hub is None:
+        return totals
+    try:
+        running = {
+            u["name"]
+            for u in hub.users()
+            if names.is_grader_user(u["name"]) and u.get("servers")
+        }
+    except (HubUnavailable, HubError) as error:
+        log.warning("formgrader sync: the hub did not answer: %s", error)
+        return totals
     for record in Formgrader.objects.select_related("cohort"):
+        if formgrader_user(record.cohort) not in running:
+            continue
         try:
             counts = formgrader_sync(cohort=record.cohort)
         except (FormgraderError, OSError) as error:

@@ -50,6 +50,10 @@ def released(cohort, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def learner_token(on_hub, learner, cohort):
+    """The lab's token of ``learner``, whose own language is English: the LMS
+    answers a lab in its person's language (Korean by default)."""
+    learner.language = "en"
+    learner.save(update_fields=["language"])
     services.enrollment_create(user=learner, cohort=cohort)
     return on_hub.token_for(learner.username)
 
@@ -199,6 +203,24 @@ def test_due_date_passed_with_refuse_policy_is_refused_with_a_message(
     assert response.status_code == 409
     assert response.json()["code"] == "deadline_passed"
     assert "takes no late work" in response.json()["detail"]
+
+
+def test_a_refusal_is_in_the_persons_own_language_korean_by_default(
+    client, released, learner, learner_token
+):
+    learner.language = "ko"
+    learner.save(update_fields=["language"])
+    released.max_attempts = 1
+    released.save()
+    archive = zip_of(
+        {"ps1.ipynb": answer(released_notebook(client, learner_token, released.cohort))}
+    )
+    submit(client, learner_token, released.cohort, archive)
+
+    refused = submit(client, learner_token, released.cohort, archive)
+
+    assert refused.status_code == 409
+    assert "제출 기회" in refused.json()["detail"]
 
 
 def test_late_work_with_penalty_policy_is_accepted_and_marked_late(

@@ -133,7 +133,9 @@ def test_a_job_that_keeps_failing_stops_after_the_tries_with_its_reason(
     assert submission.score is None
 
 
-def test_an_interrupted_job_fails_after_the_tries_with_a_message(submit, answer):
+def test_an_interrupted_job_fails_after_the_tries_with_a_message(
+    submit, answer, english_ui
+):
     submission = submit(answer(), grade=False)
     Submission.objects.filter(pk=submission.pk).update(
         status=Submission.Status.GRADING,

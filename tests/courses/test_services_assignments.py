@@ -175,7 +175,10 @@ def test_due_date_before_release_is_refused_on_the_field(cohort_factory):
 
 
 def test_an_instructor_uploads_a_zip_of_the_source_folder_in_the_admin(
-    client_for, instructor, cohort_factory, django_capture_on_commit_callbacks
+    english_admin_client_for,
+    instructor,
+    cohort_factory,
+    django_capture_on_commit_callbacks,
 ):
     cohort = cohort_factory(instructors=[instructor])
     buffer = io.BytesIO()
@@ -186,7 +189,7 @@ def test_an_instructor_uploads_a_zip_of_the_source_folder_in_the_admin(
     buffer.name = "ps1.zip"
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(instructor).post(
+        response = english_admin_client_for(instructor).post(
             reverse("assignment:add"),
             {
                 "cohort": cohort.pk,
@@ -212,12 +215,14 @@ def test_an_instructor_uploads_a_zip_of_the_source_folder_in_the_admin(
         "numbers.txt",
         "ps1.ipynb",
     ]
-    inspect = client_for(instructor).get(
+    inspect = english_admin_client_for(instructor).get(
         reverse("assignment:inspect", args=[assignment.pk])
     )
     assert b"Release now" in inspect.content
 
-    client_for(instructor).post(reverse("assignment_release_now", args=[assignment.pk]))
+    english_admin_client_for(instructor).post(
+        reverse("assignment_release_now", args=[assignment.pk])
+    )
     assignment.refresh_from_db()
     assert assignment.is_released()
 

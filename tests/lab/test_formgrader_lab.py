@@ -15,7 +15,11 @@ from playwright.sync_api import expect
 
 from courses.models import Submission
 from courses.services.cohorts import cohort_save
-from courses.services.formgrader import formgrader_sync, formgrader_user
+from courses.services.formgrader import (
+    formgrader_sync,
+    formgrader_sync_all,
+    formgrader_user,
+)
 from courses.services.roles import INSTRUCTORS
 from tests.browser.helpers import screenshot
 from tests.grading import wait_for
@@ -99,9 +103,9 @@ def test_an_instructor_grades_by_hand_in_the_formgrader_and_the_lms_takes_it(
     page.locator("#explain").focus()  # leaving the comment saves it
     screenshot(page, "formgrader-submission")
 
-    # The sweeper syncs every 30 s (feedback syncs first): here, at once.
+    # What the sweeper does every 30 s while the formgrader runs: here, at once.
     def graded_in_the_lms():
-        formgrader_sync(cohort=cohort)
+        formgrader_sync_all()
         submission.refresh_from_db()
         return submission.status == Submission.Status.GRADED and (
             submission.grader_comments
