@@ -30,6 +30,7 @@ _LAZY = {
     "autograded_files": "formgrader",
     "formgrader_dump": "formgrader",
     "formgrader_load": "formgrader",
+    "gradebook_mark": "formgrader",
     "encoded_files": "formgrader",
     "submission_timestamp": "gradebook",
     "GradingError": "nbgrader_app",

@@ -124,5 +124,12 @@ def encoded_files(files: dict[str, bytes]) -> dict[str, str]:
     return {name: base64.b64encode(data).decode() for name, data in files.items()}
 
 
-def home_of(course_id: str) -> Path:
-    return Path(grader_account(course_id).pw_dir)
+def gradebook_mark(course_id: str) -> str:
+    """When and how the formgrader's gradebook file last changed (not followed
+    if it is a link): unchanged, nobody graded there since."""
+    path = Path(grader_account(course_id).pw_dir) / "course" / "gradebook.db"
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return ""
+    return f"{found.st_mtime_ns}:{found.st_size}:{found.st_ino}"

@@ -431,6 +431,10 @@ class Formgrader(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     synced_at = models.DateTimeField(_("last synced"), null=True, blank=True)
     sync_error = models.TextField(_("last sync error"), blank=True)
+    # What makes the sweeper sync again: a grading or a score by hand in the
+    # LMS since (``lms_changed``), or another gradebook file than last time.
+    lms_changed = models.BooleanField(default=True, editable=False)
+    gradebook_mark = models.CharField(max_length=80, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("formgrader")

@@ -38,6 +38,7 @@ from .completion import completion_evaluate_later
 from .errors import ServiceError
 from .grading import (
     TIMESTAMP_FILE,
+    formgrader_changed,
     grading_course,
     grading_enqueue,
     late_by,
@@ -138,6 +139,7 @@ def manual_grade_save(
         row.save(update_fields=["manual_score", "score", "needs_manual_grade"])
     score_totals(submission)
     submission.save(update_fields=["score", "status"])
+    formgrader_changed(cohort_id=submission.assignment.cohort_id)
     completion_evaluate_later(
         cohort_id=submission.assignment.cohort_id, user_id=submission.user_id
     )

@@ -42,6 +42,7 @@ from courses.jupyter import (
     encoded_files,
     formgrader_dump,
     formgrader_load,
+    gradebook_mark,
     names,
 )
 from courses.models import Cohort, Formgrader, Submission, SubmissionScore
@@ -252,12 +253,21 @@ def formgrader_sync(*, cohort: Cohort) -> dict[str, int]:
     course_id = cohort.lab_course_id
     try:
         with _one_sync_at_a_time(cohort):
+            # Cleared first: a change made while this runs asks for another.
+            Formgrader.objects.filter(pk=record.pk).update(lms_changed=False)
+            mark = gradebook_mark(course_id)
             counts = _sync(cohort, course_id)
     except (FormgraderError, OSError) as error:
-        Formgrader.objects.filter(pk=record.pk).update(sync_error=str(error)[:2000])
+        Formgrader.objects.filter(pk=record.pk).update(
+            sync_error=str(error)[:2000], lms_changed=True
+        )
         raise
     Formgrader.objects.filter(pk=record.pk).update(
-        synced_at=timezone.now(), sync_error=""
+        synced_at=timezone.now(),
+        sync_error="",
+        # After writing the gradebook itself, one more look (a grader may have
+        # saved meanwhile): its mark from before is no longer the file's.
+        gradebook_mark="" if counts["pushed"] else mark,
     )
     try:
         formgrader_shares_sync(cohort=cohort)
@@ -358,8 +368,13 @@ def formgrader_sync_all() -> dict[str, int]:
         if formgrader_user(record.cohort) not in running:
             continue
         try:
+            if not record.lms_changed and record.gradebook_mark == gradebook_mark(
+                record.cohort.lab_course_id
+            ):
+                formgrader_shares_sync(cohort=record.cohort, hub=hub)
+                continue  # nothing graded on either side since the last sync
             counts = formgrader_sync(cohort=record.cohort)
-        except (FormgraderError, OSError) as error:
+        except (FormgraderError, OSError, HubUnavailable, HubError) as error:
             log.warning("formgrader sync of %s failed: %s", record.cohort, error)
             totals["failed"] += 1
             continue

@@ -43,6 +43,7 @@ from courses.jupyter import (
 from courses.models import (
     Assignment,
     AssignmentFile,
+    Formgrader,
     Submission,
     SubmissionScore,
 )
@@ -274,6 +275,7 @@ def _record(submission_id: int, token: str, result: GradeResult) -> str:
         submission.lease_token, submission.lease_until = "", None
         submission.formgrader_timestamp = ""  # its new scores go to the formgrader
         submission.save()
+        formgrader_changed(cohort_id=submission.assignment.cohort_id)
         completion_evaluate_later(
             cohort_id=submission.assignment.cohort_id, user_id=submission.user_id
         )
@@ -299,6 +301,14 @@ def _record_crash(submission_id: int, token: str, error: Exception) -> str:
 
 def _points(value: float) -> decimal.Decimal:
     return decimal.Decimal(str(round(value, 2)))
+
+
+def formgrader_changed(*, cohort_id: int) -> None:
+    """Something the formgrader shows changed in the LMS (a grading, a score
+    by hand): the sweeper syncs that cohort's formgrader again."""
+    Formgrader.objects.filter(cohort_id=cohort_id, lms_changed=False).update(
+        lms_changed=True
+    )
 
 
 def scores_replace(submission: Submission, result: GradeResult) -> bool:

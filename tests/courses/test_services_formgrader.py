@@ -134,3 +134,54 @@ def test_feedback_has_the_score_and_comment_given_in_the_formgrader(
     feedback_text = text(page(submission))
     assert "Score: 5.5 / 6.0" in feedback_text
     assert note in feedback_text
+
+
+class RunningFormgraders:
+    """The hub as the sweeper sees it: every formgrader server runs (the real
+    hub: tests/lab/test_formgrader_lab.py)."""
+
+    def users(self):
+        return [
+            {"name": formgrader_user(f.cohort), "servers": {"": {}}}
+            for f in Formgrader.objects.select_related("cohort")
+        ]
+
+    def user(self, name):
+        return {"name": name}
+
+    def share(self, owner, **kwargs):
+        pass
+
+    def ensure_user(self, name):
+        pass
+
+    def shared_users(self, owner):
+        return set()
+
+
+def test_the_sweeper_syncs_a_formgrader_only_after_a_change_on_either_side(
+    course, submit, answer, monkeypatch
+):
+    from courses.services import formgrader as service
+
+    monkeypatch.setattr(service, "hub_client", RunningFormgraders)
+    dumps = []
+    real_dump = service.formgrader_dump
+    monkeypatch.setattr(
+        service, "formgrader_dump", lambda c: dumps.append(c) or real_dump(c)
+    )
+    Formgrader.objects.create(cohort=course)  # opened once
+    submission = submit(answer())
+    student = submission.user.username
+
+    assert service.formgrader_sync_all()["pushed"] == 1  # new: put in
+    service.formgrader_sync_all()  # it wrote the gradebook itself: one more look
+    dumps.clear()
+    assert service.formgrader_sync_all() == {"pulled": 0, "pushed": 0, "failed": 0}
+    assert dumps == []  # nothing changed: no process started
+
+    formgrader_grade(course, student, "explain", 2)  # a grader saves a score
+    assert service.formgrader_sync_all()["pulled"] == 1
+
+    feedback.manual_grade_save(submission=submission, scores={("ps1", "explain"): 1})
+    assert service.formgrader_sync_all()["pushed"] == 1  # an edit in the LMS
