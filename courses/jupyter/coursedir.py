@@ -18,9 +18,11 @@ from courses.jupyter.releases import safe_relative
 
 
 @contextmanager
-def _locked(root: Path):
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with (root / ".lock").open("w") as handle:
+def file_lock(path: Path):
+    """Hold an exclusive lock on ``path`` (made with its folder, 0700) across
+    threads and processes of this machine."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with path.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -42,7 +44,7 @@ def course_prepare(
     marker = root / f".source-{assignment}"
     if marker.exists() and marker.read_text() == version:
         return course
-    with _locked(root):
+    with file_lock(root / ".lock"):
         if marker.exists() and marker.read_text() == version:
             return course  # another worker built it while we waited
         folder = root / "source" / assignment

@@ -17,8 +17,7 @@ import subprocess
 from pathlib import Path
 
 from courses.jupyter.config import LAB_PYTHON, GiB
-from courses.jupyter.gradebook import submission_timestamp
-from courses.jupyter.names import grader_user, system_user
+from courses.jupyter.names import FORMGRADER_COURSE_DIR, grader_user, system_user
 from courses.jupyter.nbgrader_app import Course
 from hub_config.accounts import ensure_system_user
 from hub_config.landlock import NET_ABI, abi_version, restrict_tcp_connect
@@ -107,11 +106,9 @@ def formgrader_load(course_id: str, request: dict) -> None:
     _run(grader_account(course_id), "load", {**request, "course_id": course_id})
 
 
-def autograded_files(course: Course, assignment: str, student: str, timestamp: str):
-    """The autograded notebooks of ``student`` (base64, by name) if the worker's
-    course holds the attempt with ``timestamp``; else None."""
-    if submission_timestamp(course, assignment, student) != timestamp:
-        return None
+def autograded_files(course: Course, assignment: str, student: str) -> dict:
+    """The autograded notebooks of ``student`` in the worker's course (base64,
+    by name): of the attempt ``submission_timestamps`` names for them."""
     folder = course.root / "autograded" / student / assignment
     return {
         path.name: base64.b64encode(path.read_bytes()).decode()
@@ -127,7 +124,8 @@ def encoded_files(files: dict[str, bytes]) -> dict[str, str]:
 def gradebook_mark(course_id: str) -> str:
     """When and how the formgrader's gradebook file last changed (not followed
     if it is a link): unchanged, nobody graded there since."""
-    path = Path(grader_account(course_id).pw_dir) / "course" / "gradebook.db"
+    home = Path(grader_account(course_id).pw_dir)
+    path = home / FORMGRADER_COURSE_DIR / "gradebook.db"
     try:
         found = os.lstat(path)
     except OSError:

@@ -89,6 +89,9 @@ def cell_score(grade) -> CellScore:
     )
 
 
+TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f UTC"  # nbgrader's text of a submission time
+
+
 def submission_timestamp(course: Course, assignment: str, student: str) -> str | None:
     """When the attempt the gradebook holds was submitted (nbgrader's text)."""
     with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
@@ -96,11 +99,20 @@ def submission_timestamp(course: Course, assignment: str, student: str) -> str |
             found = gb.find_submission(assignment, student)
         except MissingEntry:
             return None
-        return (
-            found.timestamp.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
-            if (found.timestamp)
-            else None
-        )
+        return found.timestamp.strftime(TIMESTAMP) if found.timestamp else None
+
+
+def submission_timestamps(course: Course, assignment: str) -> dict[str, str | None]:
+    """The same for every learner of ``assignment``, in one read."""
+    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+        try:
+            found = gb.find_assignment(assignment)
+        except MissingEntry:
+            return {}
+        return {
+            s.student.id: s.timestamp.strftime(TIMESTAMP) if s.timestamp else None
+            for s in found.submissions
+        }
 
 
 def manual_scores_set(

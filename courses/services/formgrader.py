@@ -21,9 +21,7 @@ autograding and feedback stay in the LMS's sandboxed workers.
 """
 
 import decimal
-import fcntl
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,10 +38,12 @@ from courses.jupyter import (
     assignment_structure,
     autograded_files,
     encoded_files,
+    file_lock,
     formgrader_dump,
     formgrader_load,
     gradebook_mark,
     names,
+    submission_timestamps,
 )
 from courses.models import Cohort, Formgrader, Submission, SubmissionScore
 from courses.selectors.assignments import source_files
@@ -114,13 +114,19 @@ def formgrader_open(*, cohort: Cohort, user, retry: bool = False) -> FormgraderS
         return FormgraderState(False, "", _("Preparing the course…"))
     hub_user = formgrader_user(cohort)
     try:
-        hub.ensure_user(hub_user)
-        formgrader_shares_sync(cohort=cohort, hub=hub)
         if hub.server_ready(hub_user):
             return FormgraderState(True, formgrader_url(cohort), "")
-        hub.start_server(hub_user)
+        # Once per start, not at each reload of the waiting page; the sweeper
+        # keeps the shares in step while the server runs.
+        if cache.add(f"formgrader-start-{cohort.pk}", True, SYNC_RETRY_S):
+            hub.ensure_user(hub_user)
+            formgrader_shares_sync(cohort=cohort, hub=hub)
+            hub.start_server(hub_user)
     except (HubUnavailable, HubError) as error:
-        raise ServiceError(str(error), code="hub") from error
+        raise ServiceError(
+            _("The lab (JupyterHub) did not answer: %(error)s") % {"error": error},
+            code="hub",
+        ) from error
     return FormgraderState(False, "", _("Starting the formgrader…"))
 
 
@@ -148,20 +154,6 @@ def formgrader_shares_sync(*, cohort: Cohort, hub=None) -> None:
 
 
 # Sync ----------------------------------------------------------------------
-
-
-@contextmanager
-def _one_sync_at_a_time(cohort: Cohort):
-    """Workers and the sweeper may sync the same cohort: one at a time."""
-    folder = Path(settings.GRADING_DIR)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    lock = folder / f".formgrader-{cohort.pk}.lock"
-    with lock.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _decimal(value) -> decimal.Decimal | None:
@@ -252,14 +244,19 @@ def formgrader_sync(*, cohort: Cohort) -> dict[str, int]:
     record, _created = Formgrader.objects.get_or_create(cohort=cohort)
     course_id = cohort.lab_course_id
     try:
-        with _one_sync_at_a_time(cohort):
+        # Workers and the sweeper may sync the same cohort: one at a time.
+        lock = Path(settings.GRADING_DIR) / f".formgrader-{cohort.pk}.lock"
+        with file_lock(lock):
             # Cleared first: a change made while this runs asks for another.
             Formgrader.objects.filter(pk=record.pk).update(lms_changed=False)
             mark = gradebook_mark(course_id)
             counts = _sync(cohort, course_id)
     except (FormgraderError, OSError) as error:
+        reason = _("The formgrader's course could not be written: %(error)s") % {
+            "error": error
+        }
         Formgrader.objects.filter(pk=record.pk).update(
-            sync_error=str(error)[:2000], lms_changed=True
+            sync_error=reason[:2000], lms_changed=True
         )
         raise
     Formgrader.objects.filter(pk=record.pk).update(
@@ -280,61 +277,22 @@ def _sync(cohort: Cohort, course_id: str) -> dict[str, int]:
     dump = formgrader_dump(course_id)
     held = {(s.get("assignment"), s.get("student")): s for s in dump["submissions"]}
     request: dict[str, list] = {"assignments": [], "students": [], "submissions": []}
-    pulled, pushed, students = 0, [], {}
+    pulled, pushed = 0, []
     for assignment in cohort.assignments.order_by("name"):
         ready = [
             s
             for s in counted_submissions(assignment=assignment)
             if s.status in (Status.GRADED, Status.MANUAL)
         ]
-        if not ready:
-            continue
-        course = grading_course(assignment)
-        included = False
+        outdated = []
         for submission in ready:
-            student = submission.user.username
-            theirs = held.get((assignment.name, student))
-            with transaction.atomic():
-                rows = {
-                    (r.notebook, r.cell): r
-                    for r in SubmissionScore.objects.select_for_update().filter(
-                        submission=submission
-                    )
-                }
-                if theirs and theirs.get("timestamp") == submission.nbgrader_timestamp:
-                    pulled += _pull(submission, theirs, rows)
-                    _pull_comments(submission, theirs)
-            if _in_step(submission, theirs, rows):
-                continue
-            files = autograded_files(
-                course, assignment.name, student, submission.nbgrader_timestamp
-            )
-            if files is None:
-                log.info("%s: the worker holds another attempt", submission)
-                continue
-            request["submissions"].append(
-                {
-                    "assignment": assignment.name,
-                    "student": student,
-                    "timestamp": submission.nbgrader_timestamp,
-                    "files": files,
-                    "grades": _grades(rows),
-                }
-            )
-            students[student] = {
-                "id": student,
-                "first_name": submission.user.first_name,
-                "last_name": submission.user.last_name,
-                "email": submission.user.email,
-            }
-            pushed.append((submission, rows))
-            included = True
-        if included:
-            structure = assignment_structure(course, assignment.name)
-            structure["sources"] = encoded_files(source_files(assignment=assignment))
-            request["assignments"].append(structure)
+            theirs = held.get((assignment.name, submission.user.username))
+            rows, taken = _pull_submission(submission, theirs)
+            pulled += taken
+            if not _in_step(submission, theirs, rows):
+                outdated.append((submission, rows))
+        pushed += _to_push(assignment, outdated, request)
     if pushed or not dump["prepared"]:
-        request["students"] = list(students.values())
         formgrader_load(course_id, request)
         for submission, rows in pushed:
             Submission.objects.filter(pk=submission.pk).update(
@@ -345,6 +303,56 @@ def _sync(cohort: Cohort, course_id: str) -> dict[str, int]:
                     formgrader_base=row.manual_score
                 )
     return {"pulled": pulled, "pushed": len(pushed)}
+
+
+@transaction.atomic
+def _pull_submission(submission: Submission, theirs: dict | None):
+    """The attempt's question scores, after taking what the formgrader holds
+    for this same attempt; and whether anything was taken."""
+    rows = {
+        (r.notebook, r.cell): r
+        for r in SubmissionScore.objects.select_for_update().filter(
+            submission=submission
+        )
+    }
+    if not theirs or theirs.get("timestamp") != submission.nbgrader_timestamp:
+        return rows, False
+    _pull_comments(submission, theirs)
+    return rows, _pull(submission, theirs, rows)
+
+
+def _to_push(assignment, outdated: list, request: dict) -> list:
+    """Add these attempts (and their assignment) to the formgrader request;
+    those whose autograded notebooks the worker's course holds."""
+    if not outdated:
+        return []
+    course = grading_course(assignment)
+    held_by_worker = submission_timestamps(course, assignment.name)
+    pushed = []
+    for submission, rows in outdated:
+        user = submission.user
+        if held_by_worker.get(user.username) != submission.nbgrader_timestamp:
+            log.info("%s: the worker holds another attempt", submission)
+            continue
+        request["submissions"].append(
+            {
+                "assignment": assignment.name,
+                "student": user.username,
+                "timestamp": submission.nbgrader_timestamp,
+                "files": autograded_files(course, assignment.name, user.username),
+                "grades": _grades(rows),
+            }
+        )
+        student = {"id": user.username, "first_name": user.first_name,
+                   "last_name": user.last_name, "email": user.email}  # fmt: skip
+        if student not in request["students"]:
+            request["students"].append(student)
+        pushed.append((submission, rows))
+    if pushed:
+        structure = assignment_structure(course, assignment.name)
+        structure["sources"] = encoded_files(source_files(assignment=assignment))
+        request["assignments"].append(structure)
+    return pushed
 
 
 def formgrader_sync_all() -> dict[str, int]:
