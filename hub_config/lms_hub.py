@@ -6,6 +6,7 @@ are in ``names``; tests/hub_config checks them against courses/jupyter/names.py.
 
 import os
 import pwd
+from collections.abc import Callable
 
 from jupyterhub.apihandlers.auth import OAuthAuthorizeHandler
 from jupyterhub.handlers.base import BaseHandler
@@ -13,9 +14,9 @@ from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from oauthenticator.generic import GenericOAuthenticator
 from traitlets import Integer, List, Unicode
 
-from hub_config import names
+from hub_config import mountns, names
 from hub_config.accounts import ensure_system_user
-from hub_config.landlock import NET_ABI, abi_version, restrict_tcp_connect
+from hub_config.landlock import NET_ABI, SCOPE_ABI, abi_version, confine
 
 # JupyterHub 6.1.1's BaseHandler.refresh_auth reads self._token_authenticated,
 # which only token-authenticated requests set: when the refresh of a browser's
@@ -37,6 +38,27 @@ def _formgrader_needs_no_confirm(self, user, oauth_client, requested_scopes):
 
 
 OAuthAuthorizeHandler.needs_oauth_confirm = _formgrader_needs_no_confirm
+
+
+def lab_preexec_fn(
+    system_user: str,
+    *,
+    ports: list[int],
+    hidden: tuple[str, ...] = mountns.HIDDEN,
+    tmp_bytes: int = mountns.PRIVATE_TMP_BYTES,
+) -> Callable[[], None]:
+    """What a lab's first process does before exec: a mount namespace of its
+    own (as root), then the learner's account, then Landlock."""
+    become_user = set_user_setuid(system_user)
+
+    def preexec() -> None:
+        # No Unix socket of the machine in sight: PostgreSQL and MariaDB trust
+        # local socket connections, and Landlock cannot refuse them (mountns).
+        mountns.isolate(hidden=hidden, tmp_bytes=tmp_bytes)
+        become_user()
+        confine(ports=ports or None, abstract_unix=True)
+
+    return preexec
 
 
 class LMSAuthenticator(GenericOAuthenticator):
@@ -81,6 +103,18 @@ class LabSpawner(LocalProcessSpawner):
         help="TCP ports a lab may connect to (Landlock); empty: no restriction.",
     ).tag(config=True)
 
+    hidden_paths = List(
+        Unicode(),
+        default_value=list(mountns.HIDDEN),
+        help="Directories (empty read-only tmpfs) and socket files (/dev/null) "
+        "hidden from labs: wherever the machine's services keep Unix sockets.",
+    ).tag(config=True)
+
+    private_tmp_bytes = Integer(
+        mountns.PRIVATE_TMP_BYTES,
+        help="Size of each lab's private /tmp, /var/tmp and /dev/shm (tmpfs).",
+    ).tag(config=True)
+
     formgrader_config_dir = Unicode(
         "",
         help="JUPYTER_CONFIG_PATH of the cohorts' formgrader servers "
@@ -92,21 +126,24 @@ class LabSpawner(LocalProcessSpawner):
         return names.is_grader_user(self.user.name)
 
     def make_preexec_fn(self, name):
-        become_user = set_user_setuid(self.system_user)
-        ports = list(self.allowed_connect_ports)
-
-        def preexec() -> None:
-            become_user()
-            if ports:
-                restrict_tcp_connect(ports)
-
-        return preexec
+        return lab_preexec_fn(
+            self.system_user,
+            ports=list(self.allowed_connect_ports),
+            hidden=tuple(self.hidden_paths),
+            tmp_bytes=self.private_tmp_bytes,
+        )
 
     async def start(self):
         if self.allowed_connect_ports and abi_version() < NET_ABI:
             self.log.warning(
                 "Landlock network rules are not available on this kernel: the lab "
                 "of %s can connect to every local port (docs/lab.md)",
+                self.user.name,
+            )
+        if abi_version() < SCOPE_ABI:
+            self.log.warning(
+                "Landlock scopes are not available on this kernel (Linux 6.12): "
+                "the lab of %s can connect to abstract Unix sockets (docs/lab.md)",
                 self.user.name,
             )
         account = ensure_system_user(self.system_user, f"LMS lab of {self.user.name}")

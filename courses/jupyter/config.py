@@ -24,9 +24,13 @@ GiB = 1024 * MiB
 
 # Paths the learner's code must not see at all, even where files are world-readable
 # (the LMS code in /work or /srv, other people's homes, unix sockets under /run
-# such as PostgreSQL's). Each is replaced by an empty read-only tmpfs in the
-# kernel's mount namespace.
-DEFAULT_HIDDEN_PATHS = ("/work", "/home", "/root", "/srv", "/mnt", "/media", "/run")
+# such as PostgreSQL's: a named socket is reachable from any network namespace).
+# Each directory is replaced by an empty read-only tmpfs in the kernel's mount
+# namespace, a socket file by /dev/null; links (/var/run -> /run) are skipped.
+DEFAULT_HIDDEN_PATHS = (
+    *("/work", "/home", "/root", "/srv", "/mnt", "/media", "/run"),
+    *("/var/run", "/var/lock", "/var/lib/mysql", "/dev/log"),
+)
 # World-writable places get a private, size-limited tmpfs per job, so nothing a
 # learner writes there reaches another job.
 DEFAULT_PRIVATE_TMP = ("/tmp", "/var/tmp", "/dev/shm")

@@ -20,9 +20,10 @@ import json
 import os
 import resource
 import signal
+import stat
 import sys
 
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND = 1, 2, 4, 8, 4096
 PR_SET_NO_NEW_PRIVS = 38
 RLIMITS = {
     "memory_bytes": resource.RLIMIT_AS,
@@ -46,9 +47,24 @@ def isolate_filesystem(hide: list[str], private_tmp: list[str], tmp_bytes: int):
     for path in hide:
         if os.path.isdir(path) and not os.path.islink(path):
             mount_tmpfs(path, "size=4k,mode=0755", MS_RDONLY | MS_NOSUID | MS_NODEV)
+        elif is_socket(path):  # such as /dev/log: a named socket is reachable
+            bind_dev_null(path)  # by path, whatever the network namespace
     for path in private_tmp:
         if os.path.isdir(path) and not os.path.islink(path):
             mount_tmpfs(path, f"size={tmp_bytes},mode=1777", MS_NOSUID | MS_NODEV)
+
+
+def is_socket(path: str) -> bool:
+    try:
+        return stat.S_ISSOCK(os.lstat(path).st_mode)
+    except OSError:  # absent, or under a directory hidden just before
+        return False
+
+
+def bind_dev_null(target: str) -> None:
+    if libc.mount(b"/dev/null", target.encode(), None, MS_BIND, None) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"bind /dev/null on {target}: {os.strerror(err)}")
 
 
 def become_learner(args: argparse.Namespace, limits: dict) -> None:

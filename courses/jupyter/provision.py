@@ -41,7 +41,8 @@ PYTHON_HOME = LAB_ENV_HOME / "python"
 STAMP = ".lms-grader.json"  # in each build: what it was built from
 APT_PACKAGES = ("util-linux", "patchelf")
 # The lab (single-user server, JupyterLab, nbgrader's extensions) and the kernel.
-LAB_PACKAGES = ("ipykernel", "jupyterhub", "jupyterlab", "notebook", "nbgrader")
+# pip: learners install their own packages with `pip install --user`.
+LAB_PACKAGES = ("ipykernel", "jupyterhub", "jupyterlab", "notebook", "nbgrader", "pip")
 
 
 def provision(*, slots: int = DEFAULT_SLOT_COUNT, requirements: Path | None = None):

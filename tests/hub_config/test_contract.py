@@ -101,9 +101,10 @@ def test_kubernetes_values_run_the_same_config_with_the_same_secrets():
         f["mountPath"].rsplit("/", 1)[-1] for f in values["hub"]["extraFiles"].values()
     }
     # Every module of hub_config that lms_hub.py imports is mounted beside it.
-    imported = set(
-        re.findall(r"^from hub_config\.(\w+) import", LMS_HUB.read_text(), re.M)
-    )
+    source = LMS_HUB.read_text()
+    imported = set(re.findall(r"^from hub_config\.(\w+) import", source, re.M))
+    for names_imported in re.findall(r"^from hub_config import (.+)$", source, re.M):
+        imported |= {name.strip() for name in names_imported.split(",")}
     assert {"jupyterhub_config", "lms_hub", "names", "__init__", *imported} <= {
         name.removesuffix(".py") for name in mounted
     }

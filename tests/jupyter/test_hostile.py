@@ -6,7 +6,10 @@ own environment holds fake secrets, which must never reach a learner's kernel.
 """
 
 import json
+import os
+import secrets
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -18,6 +21,7 @@ from courses.jupyter import (
     SandboxLimits,
     grade_submission,
 )
+from tests.hub_config import unix_sockets
 from tests.jupyter.conftest import SAWARNING, leftovers, page_text
 
 pytestmark = [SAWARNING]
@@ -339,3 +343,43 @@ def test_two_lanes_grade_faster_than_one_would(graded):
     # Every job of the batch, one after another, against the batch's wall time.
     jobs = {k: v for k, v in graded.seconds.items() if k != "all"}
     assert graded.seconds["all"] < 0.8 * sum(jobs.values())
+
+
+# The machine's database sockets, a socket root leaves listening in /run and in
+# /tmp, an abstract one, and every listening socket of the machine: a named
+# socket is reachable by path from any network namespace, if it can be seen.
+DATABASE_SOCKETS = ("/var/run/postgresql/.s.PGSQL.5432", "/run/mysqld/mysqld.sock")
+
+
+def try_sockets(targets: list[str]) -> str:
+    return f"""{Path(unix_sockets.__file__).read_text()}
+import json
+work = os.getcwd()
+print("SOCKETS", json.dumps({{
+    "targets": attempts({targets!r} + listed_sockets(),
+                        skip_under=os.path.dirname(work)),
+    "own": own_sockets([work, "/tmp", "abstract"]),
+}}))
+"""
+
+
+def test_no_unix_socket_outside_the_job_is_reachable(sandbox, course_factory,
+                                                      submission):  # fmt: skip
+    course = course_factory()
+    with unix_sockets.planted_sockets(secrets.token_hex(4)) as planted:
+        databases = [path for path in DATABASE_SOCKETS if os.path.exists(path)]
+        targets = planted + databases + unix_sockets.listed_sockets()
+        result = grade_submission(
+            course=course, assignment="ps1", student="sockets", limits=LIMITS,
+            notebooks={"ps1": submission(before=[try_sockets(targets)])},
+        )  # fmt: skip
+
+    assert (result.score, result.errors) == (4, ())
+    autograded = course.root / "autograded" / "sockets" / "ps1" / "ps1.ipynb"
+    text = nbformat.read(autograded, as_version=4).cells[0].outputs[0]["text"]
+    seen = json.loads(text.split("SOCKETS", 1)[1])
+    refused = {"ENOENT", "EACCES", "EPERM", "ECONNREFUSED"}
+    assert set(targets) <= set(seen["targets"])
+    assert {a: e for a, e in seen["targets"].items() if e not in refused} == {}
+    assert {seen["targets"][path] for path in databases} <= {"ENOENT"}
+    assert set(seen["own"].values()) == {"connected"}  # its own still work

@@ -3,19 +3,31 @@ learner A (tests/lab/test_isolation.py sends its source), with the standard
 library only, and prints one JSON report.
 
 The secrets it looks for arrive encoded (``needles``: reversed, then hex), so
-their plain values never appear in anything the lab could keep.
+their plain values never appear in anything the lab could keep. The test sends
+tests/hub_config/unix_sockets.py's source first (the socket attempts).
 """
 
+import base64
 import concurrent.futures
+import hashlib
 import http.client
 import json
 import os
 import socket
 import stat
 import struct
+import subprocess
+import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
+import zipfile
+
+try:
+    from tests.hub_config.unix_sockets import attempts, listed_sockets, own_sockets
+except ImportError:  # in the lab: defined by the source sent before this file
+    pass
 
 READ_AT_MOST = 8 << 20  # bytes of each file searched for the secrets
 
@@ -232,6 +244,80 @@ def services(params: dict) -> dict:
     return outcome
 
 
+def unix_sockets(params: dict) -> dict:
+    """Every listening Unix socket of the machine and those the test planted;
+    and, as the control, sockets of the lab's own."""
+    home = os.path.expanduser("~")
+    return {
+        "targets": attempts(params["unix_sockets"] + listed_sockets(), skip_under=home),
+        "own": own_sockets([home, "/tmp", "/dev/shm", "abstract"]),
+        "tmp": sorted(os.listdir("/tmp")),
+        "run": sorted(os.listdir("/run")),
+    }
+
+
+def tcp_ports(ports: list[int]) -> dict[int, str]:
+    outcome = {}
+    for port in ports:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=3).close()
+            outcome[port] = "connected"
+        except OSError as error:
+            outcome[port] = type(error).__name__
+    return outcome
+
+
+def tiny_wheel(directory: str) -> str:
+    """A pure-Python wheel built here, so pip needs no index to install it."""
+    files = {
+        "lmsprobe.py": b"VALUE = 42\n",
+        "lmsprobe-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\n"
+        b"Name: lmsprobe\nVersion: 1.0\n",
+        "lmsprobe-1.0.dist-info/WHEEL": b"Wheel-Version: 1.0\nGenerator: probe\n"
+        b"Root-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = [
+        f"{name},sha256="
+        f"{base64.urlsafe_b64encode(hashlib.sha256(data).digest()).decode().rstrip('=')}"
+        f",{len(data)}"
+        for name, data in files.items()
+    ]
+    files["lmsprobe-1.0.dist-info/RECORD"] = (
+        "\n".join([*record, "lmsprobe-1.0.dist-info/RECORD,,"]) + "\n"
+    ).encode()
+    path = os.path.join(directory, "lmsprobe-1.0-py3-none-any.whl")
+    with zipfile.ZipFile(path, "w") as wheel:
+        for name, data in files.items():
+            wheel.writestr(name, data)
+    return path
+
+
+def command(*argv: str) -> dict:
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    return {"returncode": done.returncode, "output": (done.stdout + done.stderr)[-800:]}
+
+
+def learner_tools() -> dict:
+    """What a learner does in a lab: files in home, pip install --user, nbgrader."""
+    notes = os.path.join(os.path.expanduser("~"), "probe-notes.txt")
+    with open(notes, "w") as handle:
+        handle.write("my answers\n")
+    with open(notes) as handle:
+        written = handle.read() == "my answers\n"
+    wheel = tiny_wheel(tempfile.mkdtemp())
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
+    return {
+        "home_file": written,
+        "pip_in_env": command(*pip, "--version"),
+        "pip_install": command(*pip, "install", "--user", "--no-index", wheel),
+        "pip_import": command(
+            sys.executable, "-c", "import lmsprobe; print(lmsprobe.VALUE)"
+        ),
+        "nbgrader_version": command("nbgrader", "--version"),
+        "nbgrader_list": command("nbgrader", "list"),
+    }
+
+
 def probe(params: dict) -> dict:
     needles = decoded(params["needles"])
     kernel_env = dict(os.environ)
@@ -258,6 +344,9 @@ def probe(params: dict) -> dict:
         "processes": timed("processes", scan_processes, needles),
         "other_lab": timed("other_lab", other_lab, params),
         "services": services(params),
+        "unix_sockets": unix_sockets(params),
+        "tcp": tcp_ports(params["tcp_ports"]),
+        "learner_tools": timed("learner_tools", learner_tools),
         "timings": timings,
     }
 

@@ -1,6 +1,7 @@
 """Labs on one machine: from INSIDE learner A's real lab, code run in A's kernel
-(tests/lab/probe.py) reads nothing of learner B, of the LMS or of the hub, and
-runs as A's own account.
+(tests/lab/probe.py) reads nothing of learner B, of the LMS or of the hub, runs
+as A's own account, and reaches no database, cache or service by TCP or by Unix
+socket, while A's own files, pip and nbgrader work.
 
 Learners A and B sign in to the hub in their own browsers (through the LMS) and
 both labs run; A makes an API token on the hub, as any learner can, and runs
@@ -24,6 +25,8 @@ from django.conf import settings
 from django.db import connection
 
 from courses import services
+from hub_config.landlock import SCOPE_ABI, abi_version
+from tests.hub_config import unix_sockets
 from tests.lab.kernel import open_labs, run_in_lab
 from tests.labs import ROOT, system_user
 
@@ -34,6 +37,9 @@ pytestmark = [
 ]
 
 PROBE = Path(__file__).with_name("probe.py")
+SOCKETS = Path(unix_sockets.__file__)
+DATABASE_SOCKETS = ("/var/run/postgresql/.s.PGSQL.5432", "/run/mysqld/mysqld.sock")
+REFUSED = {"ENOENT", "EACCES", "EPERM", "ECONNREFUSED"}
 B_NOTES = "private-notes.txt"
 # Variables of the hub's or the LMS's environment: none may reach a lab.
 FOREIGN_VARIABLES = (
@@ -85,9 +91,16 @@ def probe_from_a_lab(browser, lms_url: str, lab, a, b) -> dict:
     a, b = a.username, b.username
     plant_private_file(b)
     params = probe_params(lab, a, b)
-    with canary() as (secret, file, process):
+    planted = unix_sockets.planted_sockets(secrets.token_hex(4))
+    with canary() as (secret, file, process), planted as addresses:
         params["needles"]["canary"] = encoded(secret)
-        code = f"{PROBE.read_text()}\nrun(json.loads({json.dumps(params)!r}))\n"
+        params["unix_sockets"] = addresses + [
+            path for path in DATABASE_SOCKETS if os.path.exists(path)
+        ]
+        code = (
+            f"{SOCKETS.read_text()}\n{PROBE.read_text()}\n"
+            f"run(json.loads({json.dumps(params)!r}))\n"
+        )
         output = run_in_lab(f"{lab.url}/user/{a}/", tokens[a], code)
     return {
         "a": a,
@@ -101,10 +114,12 @@ def probe_from_a_lab(browser, lms_url: str, lab, a, b) -> dict:
 @contextlib.contextmanager
 def canary():
     """A made-up secret left where any account can read it: in a file under
-    /tmp and in a process's command line. The probe must find it there (and
-    only there): proof that its search works."""
+    /var/lib (a lab's /tmp is its own) and in a process's command line. The
+    probe must find it there (and only there): proof that its search works."""
     secret = f"canary-{secrets.token_hex(16)}"
-    file = Path(tempfile.mkstemp(prefix="lms-lab-canary-", suffix=".txt")[1])
+    file = Path(
+        tempfile.mkstemp(prefix="lms-lab-canary-", suffix=".txt", dir="/var/lib")[1]
+    )
     file.write_text(f"token={secret}\n")
     file.chmod(0o644)
     process = subprocess.Popen(
@@ -238,7 +253,15 @@ def probe_params(lab, a: str, b: str) -> dict:
         "hub_api": f"{lab.url}/hub/api",
         "other": b,
         "services": lms_services(),
+        # The databases' and the cache's ports, and the proxy's REST API.
+        "tcp_ports": [5432, 3306, 6379, proxy_api_port(lab)],
     }
+
+
+def proxy_api_port(lab) -> int:
+    environ = Path(f"/proc/{lab.process.pid}/environ").read_bytes().split(b"\0")
+    found = [v for v in environ if v.startswith(b"HUB_PROXY_API_PORT=")]
+    return int(found[0].split(b"=", 1)[1])
 
 
 def outcomes(report, group: str) -> dict[str, str]:
@@ -282,7 +305,8 @@ def test_the_hubs_secrets_and_state_cannot_be_read(report):
     hub = outcomes(report, "hub")
 
     assert exposed(hub) == {}
-    assert all(seen == "denied" for seen in hub.values()), hub
+    # The test's hub lives under /tmp, which a lab sees empty: "absent" there.
+    assert all(seen in ("denied", "absent") for seen in hub.values()), hub
 
 
 def test_the_lms_and_hub_processes_environments_cannot_be_read(report):
@@ -328,3 +352,37 @@ def test_the_lms_database_and_cache_servers_refuse_a_lab_without_a_password(repo
     if not report["services"]:
         pytest.skip(reason="SQLite and a file cache: their files are checked above")
     assert {k: v for k, v in report["services"].items() if v.startswith("open")} == {}
+
+
+def test_no_unix_socket_of_the_machine_is_reachable_from_the_lab(report):
+    seen = report["unix_sockets"]
+    planted = report["params"]["unix_sockets"]
+
+    assert set(planted) <= set(seen["targets"])
+    assert {a: e for a, e in seen["targets"].items() if e not in REFUSED} == {}
+    for path in DATABASE_SOCKETS:  # PostgreSQL's and MariaDB's: out of sight
+        assert seen["targets"].get(path, "ENOENT") == "ENOENT"
+    assert seen["tmp"] == [] and seen["run"] == []  # its own, empty /tmp and /run
+
+
+def test_an_abstract_socket_outside_the_lab_is_refused(report):
+    if abi_version() < SCOPE_ABI:
+        pytest.skip(reason="Landlock scopes need Linux 6.12")
+    abstract = next(a for a in report["params"]["unix_sockets"] if a[0] == "\0")
+    assert report["unix_sockets"]["targets"][abstract] == "EPERM"
+
+
+def test_the_database_cache_and_proxy_ports_are_refused_by_tcp(report):
+    assert set(report["tcp"].values()) == {"PermissionError"}, report["tcp"]
+
+
+def test_the_learners_own_sockets_files_pip_and_nbgrader_work(report):
+    tools = report["learner_tools"]
+
+    assert set(report["unix_sockets"]["own"].values()) == {"connected"}
+    assert tools["home_file"] is True
+    assert tools["pip_in_env"]["returncode"] == 0, tools["pip_in_env"]
+    assert tools["pip_install"]["returncode"] == 0, tools["pip_install"]
+    assert tools["pip_import"]["output"].strip() == "42", tools["pip_import"]
+    assert tools["nbgrader_version"]["returncode"] == 0, tools["nbgrader_version"]
+    assert tools["nbgrader_list"]["returncode"] == 0, tools["nbgrader_list"]
