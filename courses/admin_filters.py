@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from courses import selectors
-from courses.models import Enrollment, Invitation
+from courses.models import Assignment, Enrollment, Invitation, Submission
 
 
 def _my_cohorts(request):
@@ -35,3 +35,25 @@ class InvitationFilterSet(WagtailFilterSet):
     class Meta:
         model = Invitation
         fields = ["cohort"]
+
+
+class AssignmentFilterSet(WagtailFilterSet):
+    cohort = django_filters.ModelChoiceFilter(label=_("Cohort"), queryset=_my_cohorts)
+
+    class Meta:
+        model = Assignment
+        fields = ["state", "cohort"]
+
+
+def _my_assignments(request):
+    return selectors.assignments_manageable_by(request.user) if request else None
+
+
+class SubmissionFilterSet(WagtailFilterSet):
+    assignment = django_filters.ModelChoiceFilter(
+        label=_("Assignment"), queryset=_my_assignments
+    )
+
+    class Meta:
+        model = Submission
+        fields = ["assignment", "status", "source"]

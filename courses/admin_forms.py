@@ -4,11 +4,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateTimeInput
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
 from courses import selectors
 from courses.forms import MultipleFileField
-from courses.models import Assignment, Cohort, CoursePage, Invitation
+from courses.models import (
+    Assignment,
+    Cohort,
+    CoursePage,
+    Institution,
+    Invitation,
+    TrackPage,
+)
 from courses.services import ServiceError
 from courses.services.archives import uploads_read
 from courses.services.roles import INSTRUCTORS
@@ -203,3 +210,35 @@ class ManualGradeForm(forms.Form):
             (row.notebook, row.cell): self.cleaned_data[name]
             for name, row in self.rows.items()
         }
+
+
+class CataloguePagesField(forms.ModelMultipleChoiceField):
+    """Track and course pages, each named with its track and language."""
+
+    track_titles: dict[str, str] = {}  # path → title, set by the form
+
+    def label_from_instance(self, page: Page) -> str:
+        track = self.track_titles.get(page.path[: -Page.steplen])
+        title = f"{track} › {page.title}" if track else page.title
+        return f"{title} ({page.locale.get_display_name()})"
+
+
+class InstitutionForm(WagtailAdminModelForm):
+    class Meta:
+        model = Institution
+        fields = ["code", "name", "name_en", "staff", "catalogue_pages"]
+        field_classes = {"catalogue_pages": CataloguePagesField}
+        widgets = {"catalogue_pages": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["catalogue_pages"]
+        # In tree order, so each track is followed by its courses.
+        field.queryset = (
+            Page.objects.type(TrackPage, CoursePage)
+            .select_related("locale")
+            .order_by("path")
+        )
+        field.track_titles = dict(
+            Page.objects.type(TrackPage).values_list("path", "title")
+        )

@@ -16,14 +16,15 @@ class EnrollmentDecision(SnippetBulkAction):
     template_name = "courses/admin/confirm_bulk_decision.html"
     service = None  # set by subclasses
 
-    def check_perm(self, obj) -> bool:
-        if not hasattr(self, "_manageable"):
-            self._manageable = set(
-                selectors.enrollments_manageable_by(self.request.user).values_list(
-                    "pk", flat=True
-                )
-            )
-        return obj.pk in self._manageable
+    def get_actionable_objects(self):
+        """Only enrolments the user manages; other ids are ignored unseen, so the
+        confirmation page names nobody outside the user's cohorts."""
+        enrollments = selectors.enrollments_manageable_by(self.request.user)
+        ids = self.request.GET.getlist("id")
+        if "all" not in ids:
+            enrollments = enrollments.filter(pk__in=[i for i in ids if i.isdigit()])
+        enrollments = enrollments.select_related("user", "cohort__course")
+        return list(enrollments), {"items_with_no_access": []}
 
     def get_execution_context(self):
         return {

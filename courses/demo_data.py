@@ -180,6 +180,18 @@ INSTITUTIONS = [
     ),
 ]
 
+# institution → the codes of the pages whose subtrees its staff and instructors
+# edit: the track it runs alone, or, in the universities' shared track, its courses
+# there (the track page would hand one university the other's course).
+CATALOGUE_PAGES = {
+    "gist": ["gist-graduate"],
+    "military-ai": ["military-academy"],
+    "jnu": ["ai-for-all", "energy-ai"],
+    "chosun": ["medical-ai"],
+    "ai-academy": ["vocational"],
+    "gicon": ["camp"],
+}
+
 # track code → courses: code, level, hours, format, language, institution, mode,
 # seats, ko (title, summary), en (title, summary), modules [(ko, en, hours)]
 COURSES = {

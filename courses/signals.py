@@ -5,19 +5,25 @@ institutions without a service, so signals are the only place to learn that a
 visitor's view of the catalogue changed.
 """
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from courses.services.catalogue_cache import catalogue_changed
 
 
-def roles_after_migrate(sender, **kwargs) -> None:
+def roles_after_migrate(sender, apps=None, **kwargs) -> None:
     from courses.services.roles import roles_ensure
 
-    roles_ensure()
+    # Migrated back before institutions owned pages: no editors to sync.
+    try:
+        institution = (apps or django_apps).get_model("courses", "Institution")
+    except LookupError:
+        institution = None
+    roles_ensure(editors=hasattr(institution, "catalogue_pages"))
 
 
 @receiver(page_published)
@@ -70,3 +76,31 @@ def _person_saved(sender, instance, update_fields=None, **kwargs) -> None:
 def _institution_saved(sender, **kwargs) -> None:
     # Cohort cards show the institution's name, edited in the generic admin.
     catalogue_changed()
+
+
+@receiver(m2m_changed, sender="courses.Institution_staff")
+def _institution_staff_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    # Staff join and leave in the institution form and the user's own record;
+    # they write their institution's catalogue pages, so its editors follow.
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    from courses.models import Institution
+    from courses.services.roles import institution_editors_sync
+
+    if not reverse:
+        institutions = [instance]
+    elif pk_set is None:  # a person's institutions cleared: which ones is unknown
+        institutions = Institution.objects.all()
+    else:
+        institutions = Institution.objects.filter(pk__in=pk_set)
+    for institution in institutions:
+        institution_editors_sync(institution=institution)
+
+
+@receiver(post_delete, sender="courses.Cohort")
+def _cohort_gone_from_editors(sender, instance, **kwargs) -> None:
+    # The admin deletes cohorts without a service: their instructors stop
+    # writing the institution's pages unless they teach another of its cohorts.
+    from courses.services.roles import institution_editors_sync
+
+    institution_editors_sync(institution=instance.institution)

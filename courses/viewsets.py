@@ -10,15 +10,24 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import Button
+from wagtail.log_actions import log
+from wagtail.permissions import policy_registry
+from wagtail.snippets.views import chooser as snippet_choosers
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import selectors, services
 from courses.admin_completion import completion_button
-from courses.admin_filters import EnrollmentFilterSet, InvitationFilterSet
+from courses.admin_filters import (
+    AssignmentFilterSet,
+    EnrollmentFilterSet,
+    InvitationFilterSet,
+    SubmissionFilterSet,
+)
 from courses.admin_forms import (
     AssignmentForm,
     CohortForm,
+    InstitutionForm,
     InvitationForm,
     ManualGradeForm,
 )
@@ -32,6 +41,7 @@ from courses.models import (
     TalentProgramme,
     TalentTarget,
 )
+from courses.services.roles import institution_editors_sync
 
 
 class ScopedIndexView(generic.IndexView):
@@ -44,28 +54,38 @@ class ScopedIndexView(generic.IndexView):
 
 
 class ScopedObjectMixin:
-    """Object views find objects only within the user's scope (404 otherwise)."""
+    """Object views find objects only within the user's scope (404 otherwise).
+
+    Not through ``get_queryset``: the history and usage views list log entries
+    and references with it, not objects of the model.
+    """
 
     def _scope(self):
         return self.permission_policy.instances_user_has_any_permission_for(
             self.request.user, ["view", "change"]
         )
 
-    def get_queryset(self):  # edit view (SingleObjectMixin)
+    def get_base_object_queryset(self):  # history, usage
         return self._scope()
 
-    def get_base_object_queryset(self):  # history, usage, delete
-        return self._scope()
-
-    def get_object(self, *args, **kwargs):  # inspect looks the model up directly
+    def get_object(self, *args, **kwargs):  # edit, delete, inspect: by model
         obj = super().get_object(*args, **kwargs)
         if not self._scope().filter(pk=obj.pk).exists():
             raise Http404
         return obj
 
 
-def scoped(view_class):
-    return type(f"Scoped{view_class.__name__}", (ScopedObjectMixin, view_class), {})
+def scoped(view_class, **attrs):
+    name = f"Scoped{view_class.__name__}"
+    return type(name, (ScopedObjectMixin, view_class), attrs)
+
+
+def scoped_read(view_class):
+    """History and usage: for whoever may see the object, also read-only records
+    (Wagtail asks for "change", which nobody has on enrolments)."""
+    return scoped(
+        view_class, permission_required=None, any_permission_required=["view", "change"]
+    )
 
 
 class ScopedViews:
@@ -74,18 +94,43 @@ class ScopedViews:
     index_view_class = ScopedIndexView
     edit_view_class = scoped(generic.EditView)
     delete_view_class = scoped(generic.DeleteView)
-    history_view_class = scoped(history.HistoryView)
-    usage_view_class = scoped(usage.UsageView)
+    history_view_class = scoped_read(history.HistoryView)
+    usage_view_class = scoped_read(usage.UsageView)
     inspect_view_class = scoped(generic.InspectView)
     copy_view_enabled = False
 
 
-class CohortCreateView(generic.CreateView):
+class ServiceSaveMixin:
+    """Saves through a service, then logs the change as Wagtail's own save would,
+    so the object's history and the site history show it."""
+
+    log_action = "wagtail.edit"
+
+    def save_with_service(self):
+        raise NotImplementedError
+
     def save_instance(self):
+        instance = self.save_with_service()
+        creating = self.log_action == "wagtail.create"
+        log(
+            instance=instance,
+            action=self.log_action,
+            user=self.request.user,
+            content_changed=creating or self.form.has_changed(),
+        )
+        return instance
+
+
+class CohortSaveMixin(ServiceSaveMixin):
+    def save_with_service(self):
         return services.cohort_save(
             cohort=self.form.save(commit=False),
             instructors=self.form.cleaned_data["instructors"],
         )
+
+
+class CohortCreateView(CohortSaveMixin, generic.CreateView):
+    log_action = "wagtail.create"
 
 
 def gradebook_button(cohort) -> Button:
@@ -93,13 +138,7 @@ def gradebook_button(cohort) -> Button:
     return Button(_("Gradebook"), url=url, icon_name="table", priority=30)
 
 
-class CohortEditView(ScopedObjectMixin, generic.EditView):
-    def save_instance(self):
-        return services.cohort_save(
-            cohort=self.form.save(commit=False),
-            instructors=self.form.cleaned_data["instructors"],
-        )
-
+class CohortEditView(CohortSaveMixin, ScopedObjectMixin, generic.EditView):
     @property
     def header_more_buttons(self):
         cohort = self.object
@@ -167,6 +206,38 @@ class EnrollmentIndexView(ScopedIndexView):
         ).select_related("user", "cohort", "cohort__course")
 
 
+class ScopedChooserMixin:
+    """Chooser views offer and return only objects within the user's scope."""
+
+    def _scope(self):
+        policy = policy_registry.get_by_type(self.model_class)
+        return policy.instances_user_has_any_permission_for(
+            self.request.user, ["view", "change"]
+        )
+
+    def get_object_list(self):  # choose, choose results
+        return self._scope()
+
+    def get_object(self, pk):  # chosen
+        return self._scope().get(pk=pk)
+
+    def get_objects(self, pks):  # chosen multiple
+        return self._scope().filter(pk__in=pks)
+
+
+def scoped_chooser(view_class):
+    return type(f"Scoped{view_class.__name__}", (ScopedChooserMixin, view_class), {})
+
+
+class ScopedChooserViewSet(snippet_choosers.SnippetChooserViewSet):
+    choose_view_class = scoped_chooser(snippet_choosers.ChooseView)
+    choose_results_view_class = scoped_chooser(snippet_choosers.ChooseResultsView)
+    chosen_view_class = scoped_chooser(snippet_choosers.SnippetChosenView)
+    chosen_multiple_view_class = scoped_chooser(
+        snippet_choosers.SnippetChosenMultipleView
+    )
+
+
 class EnrollmentViewSet(SnippetViewSet):
     """The roster: every enrolment of the cohorts one manages."""
 
@@ -174,11 +245,12 @@ class EnrollmentViewSet(SnippetViewSet):
     icon = "user"
     menu_label = _("Rosters")
     index_view_class = EnrollmentIndexView
-    history_view_class = scoped(snippet_views.HistoryView)
-    usage_view_class = scoped(snippet_views.UsageView)
+    history_view_class = scoped_read(snippet_views.HistoryView)
+    usage_view_class = scoped_read(snippet_views.UsageView)
     inspect_view_class = scoped(snippet_views.InspectView)
     inspect_view_enabled = True
     copy_view_enabled = False
+    chooser_viewset_class = ScopedChooserViewSet
     list_display = [
         "user",
         "cohort",
@@ -209,8 +281,10 @@ class EnrollmentViewSet(SnippetViewSet):
     inspect_view_fields = ["user", "cohort", "status", "motivation", "created_at"]
 
 
-class InvitationCreateView(generic.CreateView):
-    def save_instance(self):
+class InvitationCreateView(ServiceSaveMixin, generic.CreateView):
+    log_action = "wagtail.create"
+
+    def save_with_service(self):
         data = self.form.cleaned_data
         return services.invitation_create(
             cohort=data["cohort"],
@@ -233,20 +307,20 @@ class InvitationViewSet(ScopedViews, ModelViewSet):
     search_fields = ["email"]
 
 
-class AssignmentCreateView(generic.CreateView):
-    def save_instance(self):
+class AssignmentSaveMixin(ServiceSaveMixin):
+    def save_with_service(self):
         return services.assignment_save(
             assignment=self.form.save(commit=False),
             sources=self.form.cleaned_data["source_files"],
         )
 
 
-class AssignmentEditView(ScopedObjectMixin, generic.EditView):
-    def save_instance(self):
-        return services.assignment_save(
-            assignment=self.form.save(commit=False),
-            sources=self.form.cleaned_data["source_files"],
-        )
+class AssignmentCreateView(AssignmentSaveMixin, generic.CreateView):
+    log_action = "wagtail.create"
+
+
+class AssignmentEditView(AssignmentSaveMixin, ScopedObjectMixin, generic.EditView):
+    pass
 
 
 class AssignmentInspectView(ScopedObjectMixin, generic.InspectView):
@@ -318,7 +392,7 @@ class AssignmentViewSet(ScopedViews, ModelViewSet):
         "due_at",
         Column("submission_count", label=_("Submissions")),
     ]
-    list_filter = ["state", "cohort"]
+    filterset_class = AssignmentFilterSet
     search_fields = ["name", "title"]
 
 
@@ -362,7 +436,7 @@ class SubmissionViewSet(ScopedViews, ModelViewSet):
         Column("is_late", label=_("Late")),
         "status",
     ]
-    list_filter = ["assignment", "status", "source"]
+    filterset_class = SubmissionFilterSet
     search_fields = ["user__full_name", "user__email"]
     list_export = [
         "user.email",
@@ -376,11 +450,33 @@ class SubmissionViewSet(ScopedViews, ModelViewSet):
     form_fields = ["status"]  # never edited: the policy grants no change
 
 
+class EditorsSyncMixin:
+    """Staff and the catalogue page decide who writes the institution's pages."""
+
+    def save_instance(self):
+        institution = super().save_instance()
+        institution_editors_sync(institution=institution)
+        return institution
+
+
+class InstitutionCreateView(EditorsSyncMixin, generic.CreateView):
+    pass
+
+
+class InstitutionEditView(EditorsSyncMixin, generic.EditView):
+    pass
+
+
 class InstitutionViewSet(ModelViewSet):
     model = Institution
     icon = "site"
     menu_label = _("Institutions")
-    form_fields = ["code", "name", "name_en", "staff"]
+    add_view_class = InstitutionCreateView
+    edit_view_class = InstitutionEditView
+    edit_handler = ObjectList(
+        ["code", "name", "name_en", "staff", "catalogue_pages"],
+        base_form_class=InstitutionForm,
+    )
     list_display = ["name", "name_en", "code"]
     search_fields = ["name", "name_en", "code"]
     copy_view_enabled = False

@@ -22,6 +22,17 @@ class Institution(models.Model):
             "invitations. They see no other institution's learners."
         ),
     )
+    catalogue_pages = models.ManyToManyField(
+        "wagtailcore.Page",
+        verbose_name=_("catalogue pages"),
+        related_name="+",
+        blank=True,
+        help_text=_(
+            "The pages whose subtrees this institution's staff and instructors may "
+            "edit and publish: its own track, or its course pages within a shared "
+            "track. None: only administrators edit its pages."
+        ),
+    )
 
     class Meta:
         verbose_name = _("institution")

@@ -6,6 +6,7 @@ from .catalogue_cache import catalogue_changed
 from .completion import completion_cohort_evaluate_later
 from .enrollment import waitlist_promote
 from .lab import lab_sync_later
+from .roles import institution_editors_sync
 
 
 def _lab_course_id(cohort: Cohort) -> str:
@@ -35,10 +36,20 @@ def cohort_save(*, cohort: Cohort, instructors=None) -> Cohort:
     if before is not None and before.is_cancelled != cohort.is_cancelled:
         affected |= set(cohort.enrollments.values_list("user_id", flat=True))
     lab_sync_later(*affected)
+    _editors_sync(before, cohort, instructors_changed=instructors is not None)
     catalogue_changed()
     if before is not None and _rule_changed(before, cohort):
         completion_cohort_evaluate_later(cohort_id=cohort.pk)
     return cohort
+
+
+def _editors_sync(before: Cohort | None, after: Cohort, *, instructors_changed):
+    """Instructors write their institution's pages: follow who teaches where."""
+    moved = before is not None and before.institution_id != after.institution_id
+    if moved:
+        institution_editors_sync(institution=before.institution)
+    if instructors_changed or moved:
+        institution_editors_sync(institution=after.institution)
 
 
 def _rule_changed(before: Cohort, after: Cohort) -> bool:

@@ -36,7 +36,7 @@ from lms.secrets import read_or_create_secret
 from .assignments import assignment_save
 from .cohorts import cohort_save
 from .enrollment import enrollment_apply, enrollment_create
-from .roles import INSTRUCTORS, PROGRAMME_STAFF
+from .roles import INSTRUCTORS, PROGRAMME_STAFF, institution_editors_sync
 
 PEOPLE = [
     # email, name, role
@@ -55,6 +55,7 @@ def demo_seed(*, today: dt.date | None = None) -> list[dict]:
     with transaction.atomic():
         if not CataloguePage.objects.exists():
             _catalogue(people, today or timezone.localdate())
+        _institution_pages()
     return [
         {"email": email, "password": people[email][1], "role": role}
         for email, _name, role in PEOPLE
@@ -92,6 +93,21 @@ def _people() -> dict:
             user.groups.add(Group.objects.get(name=PROGRAMME_STAFF))
         people[email] = (user, passwords[email], index)
     return people
+
+
+def _institution_pages() -> None:
+    """Give each demo institution that has no pages yet its own, in every language."""
+    # Also on catalogues seeded before institutions owned pages; an institution
+    # with pages keeps what an administrator or the migration gave it.
+    default = Locale.get_default()
+    for institution in Institution.objects.filter(
+        code__in=demo_data.CATALOGUE_PAGES, catalogue_pages__isnull=True
+    ):
+        codes = demo_data.CATALOGUE_PAGES[institution.code]
+        for model in (TrackPage, CoursePage):
+            for page in model.objects.filter(code__in=codes, locale=default):
+                institution.catalogue_pages.add(page, *page.get_translations())
+        institution_editors_sync(institution=institution)
 
 
 def _publish(page: Page) -> Page:

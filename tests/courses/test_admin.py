@@ -54,7 +54,6 @@ def other_institution(db):
     "url",
     [
         "wagtailadmin_home",
-        "wagtailadmin_explore_root",
         "cohort:index",
         "cohort:add",
         "invitation:index",
@@ -82,8 +81,8 @@ def test_staff_cannot_edit_institutions_or_targets(client_for, staff_member, url
 
 def test_learner_cannot_enter_the_admin(client_for, learner):
     response = client_for(learner).get(reverse("cohort:index"))
-    assert response.status_code == 302
-    assert reverse("wagtailadmin_login") in response["Location"]
+    # lms.accounts.admin_door: a page that says so (tests/lms/test_admin_login.py).
+    assert response.status_code == 403
 
 
 def test_staff_create_a_cohort_with_a_stable_lab_course_id(
