@@ -375,14 +375,9 @@ def cohort_gradebook_download(request, pk: int, fmt: str):
     """The gradebook as a CSV or XLSX file."""
     cohort = cohort_or_404(request, pk)
     gradebook = selectors.cohort_gradebook(cohort=cohort)
-    if fmt == "xlsx":
-        data, kind = exports.gradebook_xlsx(gradebook), exports.XLSX_TYPE
-    else:
-        data, kind = exports.gradebook_csv(gradebook), "text/csv; charset=utf-8"
-    response = HttpResponse(data, content_type=kind)
+    write = exports.gradebook_xlsx if fmt == "xlsx" else exports.gradebook_csv
     name = f"gradebook-{cohort.lab_course_id}-{timezone.localdate():%Y%m%d}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return exports.download(write(gradebook), filename=name)
 
 
 class FormgraderView(CohortAdminPage):

@@ -5,7 +5,6 @@ selector or service; every refusal is a ServiceError mapped to a 4xx in
 ``courses.api``. The contract: docs/exchange-api.md.
 """
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
@@ -14,12 +13,13 @@ from ninja import Router, Schema, Status
 from ninja.security import APIKeyHeader
 
 from courses import selectors
-from courses.http import feedback_response
+from courses.http import feedback_response, limit_upload
 from courses.models import Submission, SubmissionFeedback
 from courses.services import ServiceError
-from courses.services.archives import ERROR_TOO_LARGE, archive_read, archive_write
+from courses.services.archives import archive_read, archive_write
 from courses.services.lab import lab_identity
 from courses.services.submissions import ERROR_NOT_FOUND, submission_create
+from lms.ratelimit import rate_limit
 
 
 class HubToken(APIKeyHeader):
@@ -39,6 +39,8 @@ class HubToken(APIKeyHeader):
 
 
 router = Router(auth=HubToken(), tags=["exchange"])
+# Counted before the token is checked, so guessing tokens is limited too.
+router.add_decorator(rate_limit("exchange"), mode="view")
 API_PREFIX = "/api/exchange"
 
 
@@ -179,13 +181,8 @@ def assignment_release(request: HttpRequest, course_id: str, assignment_id: str)
     },
 )
 def submission_post(request: HttpRequest, course_id: str, assignment_id: str):
-    # Refuse an oversized body before reading it.
-    limit = settings.EXCHANGE_MAX_UPLOAD_BYTES
-    if int(request.META.get("CONTENT_LENGTH") or 0) > limit + 64 * 1024:
-        raise ServiceError(
-            _("The upload is larger than %(mb)d MB.") % {"mb": limit // 2**20},
-            code=ERROR_TOO_LARGE,
-        )
+    # Refuse an oversized body before reading it, and stop reading at the limit.
+    limit_upload(request)
     assignment = _released(request, course_id, assignment_id)
     upload = request.FILES.get("archive")
     if upload is None:
@@ -193,7 +190,7 @@ def submission_post(request: HttpRequest, course_id: str, assignment_id: str):
             _("Send the assignment as a zip in the field 'archive'."),
             code="bad_archive",
         )
-    files = archive_read(upload.read())
+    files = archive_read(upload)
     outcome = submission_create(
         user=request.auth,
         assignment=assignment,

@@ -1,5 +1,6 @@
 """Reads for the public catalogue: tracks, courses, cohorts, search."""
 
+import re
 from collections import defaultdict
 
 from django.db.models import Count, F
@@ -12,6 +13,18 @@ from courses.models import CataloguePage, Cohort, CoursePage, Enrollment, TrackP
 
 from .cohorts import cohort_state, cohorts_with_seats
 from .enrollment import enrollments_of_user_in
+
+# Quotes, brackets, ``*``, ``^``, ``:`` are syntax to SQLite's FTS5 (and some to
+# PostgreSQL's tsquery), and both indexes keep only words: search for words alone.
+NOT_A_WORD = re.compile(r"[\W_]+")
+SEARCH_MAX_WORDS = 20  # enough for any title; bounds the query's size
+
+
+def _search_words(query: str) -> str:
+    """The words of ``query`` (letters and digits in any script), space-separated."""
+    words = NOT_A_WORD.sub(" ", query).split()[:SEARCH_MAX_WORDS]
+    # Uppercase AND/OR/NOT/NEAR are operators to some backends, lowercase never.
+    return " ".join(word.lower() for word in words)
 
 
 def _track_prefix_length(track_depth: int) -> int:
@@ -142,10 +155,13 @@ def course_search(
         courses = courses.filter(translation_key__in=open_keys)
     if not query.strip():
         return list(courses.order_by("path"))
+    words = _search_words(query)
+    if not words:  # punctuation only: nothing can match it
+        return []
     # Rank by Wagtail search over the locale, then keep those the filters allow.
     ranked = [
         page.pk
-        for page in CoursePage.objects.live().filter(locale=locale).search(query)
+        for page in CoursePage.objects.live().filter(locale=locale).search(words)
     ]
     allowed = set(courses.filter(pk__in=ranked).values_list("pk", flat=True))
     by_pk = CoursePage.objects.in_bulk([pk for pk in ranked if pk in allowed])

@@ -1,12 +1,15 @@
 """Reading learners' uploads safely: zip archives and loose files.
 
 Every refusal is a ServiceError with a code the exchange API maps to a 4xx and
-a sentence the learner sees. Nothing is written anywhere while reading.
+a sentence the learner sees. Nothing is written anywhere while reading. Uploads
+are read from their (temporary) files, never copied whole into memory first.
 """
 
 import io
+import os
 import stat
 import zipfile
+from typing import BinaryIO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -33,6 +36,22 @@ def _refuse(message: str, code: str = ERROR_BAD_ARCHIVE) -> ServiceError:
     return ServiceError(message, code=code)
 
 
+def upload_too_large() -> ServiceError:
+    """The refusal of an upload over the limit, before or while it is read."""
+    limit = settings.EXCHANGE_MAX_UPLOAD_BYTES
+    return _refuse(
+        _("The upload is larger than %(mb)d MB.") % {"mb": limit // 2**20},
+        ERROR_TOO_LARGE,
+    )
+
+
+def _size(upload: BinaryIO) -> int:
+    upload.seek(0, os.SEEK_END)
+    size = upload.tell()
+    upload.seek(0)
+    return size
+
+
 def _keep(path) -> bool:
     """Skip what the lab has but grading must not see: feedback, checkpoints."""
     return not any(p in SKIPPED_PARTS or p.startswith(".") for p in path.parts)
@@ -48,16 +67,12 @@ def _check_file(name: str, data: bytes, mode: int = 0) -> None:
 
 def files_check(files: dict[str, bytes]) -> dict[str, bytes]:
     """Loose uploaded files: plain names, limits, no programs."""
-    limit = settings.EXCHANGE_MAX_UPLOAD_BYTES
     if len(files) > settings.EXCHANGE_MAX_FILES:
         raise _refuse(
             _("Too many files: at most %(n)d.") % {"n": settings.EXCHANGE_MAX_FILES}
         )
-    if sum(len(d) for d in files.values()) > limit:
-        raise _refuse(
-            _("The upload is larger than %(mb)d MB.") % {"mb": limit // 2**20},
-            ERROR_TOO_LARGE,
-        )
+    if sum(len(d) for d in files.values()) > settings.EXCHANGE_MAX_UPLOAD_BYTES:
+        raise upload_too_large()
     checked = {}
     for name, data in files.items():
         path = safe_relative(name)
@@ -69,16 +84,17 @@ def files_check(files: dict[str, bytes]) -> dict[str, bytes]:
     return checked
 
 
-def archive_read(data: bytes) -> dict[str, bytes]:
-    """The files of a zip archive, refusing anything unsafe before unpacking."""
+def archive_read(upload: BinaryIO | bytes) -> dict[str, bytes]:
+    """The files of a zip archive (a file or bytes), refusing anything unsafe
+    before unpacking."""
+    if isinstance(upload, bytes):
+        upload = io.BytesIO(upload)
     limit = settings.EXCHANGE_MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        raise _refuse(
-            _("The upload is larger than %(mb)d MB.") % {"mb": limit // 2**20},
-            ERROR_TOO_LARGE,
-        )
+    if _size(upload) > limit:
+        raise upload_too_large()
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        # zipfile seeks in the file: only the directory and the entries are read.
+        archive = zipfile.ZipFile(upload)
         entries = [e for e in archive.infolist() if not e.is_dir()]
     except (zipfile.BadZipFile, ValueError) as error:
         raise _refuse(
@@ -143,8 +159,10 @@ def archive_write(files: dict[str, bytes]) -> bytes:
 def uploads_read(uploads) -> dict[str, bytes]:
     """Files uploaded in a form: one zip (of a folder, whose top folder is
     dropped), or loose files by their names. Refusals as in ``archive_read``."""
+    if sum(upload.size for upload in uploads) > settings.EXCHANGE_MAX_UPLOAD_BYTES:
+        raise upload_too_large()  # before reading any of them
     if len(uploads) == 1 and uploads[0].name.lower().endswith(".zip"):
-        files = archive_read(uploads[0].read())
+        files = archive_read(uploads[0])
         tops = {path.split("/", 1)[0] for path in files}
         if len(tops) == 1 and all("/" in path for path in files):
             files = {path.split("/", 1)[1]: data for path, data in files.items()}
