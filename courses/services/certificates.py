@@ -78,9 +78,12 @@ def certificate_withdraw(
         if completion
         else {"track_completion": track_completion}
     )
-    return Certificate.objects.filter(revoked_at__isnull=True, **of).update(
-        revoked_at=timezone.now()
-    )
+    # One save per certificate (there are one or two), so the audit trail sees it.
+    certificates = list(Certificate.objects.filter(revoked_at__isnull=True, **of))
+    for certificate in certificates:
+        certificate.revoked_at = timezone.now()
+        certificate.save(update_fields=["revoked_at"])
+    return len(certificates)
 
 
 # The PDF -------------------------------------------------------------------------

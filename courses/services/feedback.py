@@ -239,9 +239,8 @@ def feedback_make(*, submission_id: int) -> int:
             )
             record.file.save(f"{name}.html", ContentFile(data), save=False)
             record.save()
-        Submission.objects.filter(pk=submission.pk).update(
-            feedback_released_at=timezone.now()
-        )
+        submission.feedback_released_at = timezone.now()
+        submission.save(update_fields=["feedback_released_at"])  # audited
         storage = SubmissionFeedback._meta.get_field("file").storage
         names = [r.file.name for r in old]
         transaction.on_commit(lambda: [storage.delete(n) for n in names])
