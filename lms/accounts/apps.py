@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "lms.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401

@@ -1,7 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .forms import ProfileForm
@@ -40,3 +43,19 @@ def pkce_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def admin_login(request: HttpRequest, home: str = "wagtailadmin_home") -> HttpResponse:
+    """Replace an admin's own password form: everyone signs in through allauth.
+
+    Keeps ``next``; a signed-in person goes straight on, and the admin door
+    (``admin_door``) decides what they may open.
+    """
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse(home)
+    if request.user.is_authenticated:
+        return redirect(next_url)
+    return redirect_to_login(next_url, login_url=reverse("account_login"))

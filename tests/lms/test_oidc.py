@@ -122,12 +122,16 @@ def test_instructor_claims_the_grader_group_and_admin_the_admin_group(
     assert boss["groups"] == [ADMIN_GROUP]
 
 
-def test_email_claim_is_present_without_an_allauth_address(client, hub_client, learner):
+def test_no_lab_sign_in_without_an_allauth_address(client, hub_client, learner):
+    # Accounts made in the admin have no address allauth verified: the hub
+    # must not get a sign-in for them (tests/lms/test_verified_email.py).
     learner.emailaddress_set.all().delete()
+    client.force_login(learner)
 
-    claims = claims_of(client, sign_in_to_hub(client, learner).json()["access_token"])
+    response = authorize(client, challenge=pkce()[1])
 
-    assert claims["email"] == learner.email
+    assert response.status_code == 403
+    assert not response.has_header("Location")
 
 
 def test_no_groups_for_people_without_enrolment_or_teaching(learner, other_learner):
