@@ -14,9 +14,11 @@ from django.views.decorators.http import require_GET
 from courses.selectors.certificates import certificate_by_code, certificate_of_user
 from courses.services import ServiceError
 from courses.services.certificates import certificate_pdf, certificate_pdf_name
+from lms.ratelimit import rate_limit
 
 
 @require_GET
+@rate_limit("certificate")
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     """Anyone checks a certificate by its code: name, title, date, revoked or
     not; nothing else. An unknown code answers 404 with a message.

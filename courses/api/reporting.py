@@ -21,6 +21,7 @@ from courses.selectors.dashboard import (
 )
 from courses.services import ServiceError
 from courses.services.reporting import api_token_use
+from lms.ratelimit import rate_limit
 
 ERROR_TOKEN = "Send a valid reporting token: 'Authorization: Bearer <key>'."
 
@@ -39,6 +40,8 @@ class ReportingToken(HttpBearer):
 
 
 router = Router(auth=ReportingToken(), tags=["reporting"])
+# Counted before the token is checked, so guessing keys is limited too.
+router.add_decorator(rate_limit("reporting"), mode="view")
 
 
 class FiguresQuery(Schema):

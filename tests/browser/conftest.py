@@ -4,7 +4,8 @@
   nothing is downloaded at run time.
 - ``context``: a fresh browser context (no cookies) at desktop size, Korean first.
 - ``page``: a page of ``context``; Playwright waits at most 10 s for anything
-  (``TIMEOUT_MS``), ``expect()`` included.
+  (``TIMEOUT_MS``), ``expect()`` included. A test fails when Chromium reports
+  that an LMS page broke its Content-Security-Policy.
 - ``sign_in``: ``sign_in(user)`` gives ``context`` a signed-in session cookie for
   ``live_server`` without going through the sign-in form.
 - ``english_pages``: Korean titles and summaries on ``catalogue``, ``track`` and
@@ -117,8 +118,21 @@ def context(browser, live_server):
 
 
 @pytest.fixture
-def page(context):
-    return context.new_page()
+def page(context, live_server):
+    page = context.new_page()
+    refused = []
+
+    def on_console(message) -> None:
+        # The hub's pages have a policy of their own: only the LMS's count here.
+        lms_page = page.url.startswith(live_server.url)
+        if lms_page and "Content Security Policy" in message.text:
+            refused.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    yield page
+    assert not refused, "The LMS's Content-Security-Policy refused:\n" + "\n".join(
+        refused
+    )
 
 
 @pytest.fixture

@@ -1,0 +1,59 @@
+"""Security headers Django does not set itself: the admin's CSP, Permissions-Policy.
+
+Sits after ``django.middleware.csp.ContentSecurityPolicyMiddleware`` in
+MIDDLEWARE, so its response is seen first: it hands the CSP middleware the
+policy to write (settings.SECURE_CSP, or SECURE_CSP_ADMIN under the admin's
+prefixes), with the lab's origin added to ``form-action``.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+
+def permissions_policy(features: dict[str, list[str]]) -> str:
+    """The header value: ``camera=(), fullscreen=(self)``."""
+    return ", ".join(
+        f"{feature}=({' '.join(allowed)})" for feature, allowed in features.items()
+    )
+
+
+def origin(url: str) -> str:
+    """``https://lab.example.org`` of ``https://lab.example.org/hub``."""
+    return "/".join(url.split("/", 3)[:3]) if "://" in url else ""
+
+
+def with_form_target(policy: dict, target: str) -> dict:
+    """``policy`` whose forms may also lead to ``target`` (if it limits them)."""
+    allowed = policy.get("form-action")
+    if not target or not allowed or target in allowed:
+        return policy
+    return {**policy, "form-action": [*allowed, target]}
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.permissions_policy = permissions_policy(settings.PERMISSIONS_POLICY)
+        self._policies: dict[tuple[bool, str], tuple[dict, dict]] = {}
+
+    def policy(self, path: str) -> dict:
+        """The CSP for ``path``; the sign-in and consent forms redirect to the lab."""
+        admin = path.startswith(settings.CSP_ADMIN_PATH_PREFIXES)
+        base = settings.SECURE_CSP_ADMIN if admin else settings.SECURE_CSP
+        key = (admin, settings.HUB_URL)
+        cached = self._policies.get(key)
+        if cached is None or cached[0] is not base:  # settings change in tests
+            cached = (base, with_form_target(base, origin(settings.HUB_URL)))
+            self._policies[key] = cached
+        return cached[1]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # A view's own csp_override() wins.
+        if not hasattr(response, "_csp_config"):
+            response._csp_config = self.policy(request.path_info)
+        if self.permissions_policy:
+            response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        return response
