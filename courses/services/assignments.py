@@ -21,6 +21,7 @@ from .errors import ServiceError
 
 Kind = AssignmentFile.Kind
 ERROR_NOT_READY = "not_ready"
+ERROR_DUE_PASSED = "due_passed"
 ERROR_NAME_FIXED = _("Learners already have this assignment: its id cannot change.")
 
 
@@ -132,6 +133,12 @@ def assignment_release(*, assignment: Assignment, at=None) -> Assignment:
             code=ERROR_NOT_READY,
         )
     assignment.release_at = at or timezone.now()
+    if assignment.due_at and assignment.due_at <= assignment.release_at:
+        # Released after its due date, every submission would be late.
+        raise ServiceError(
+            _("Its due date has passed: move the due date later, then release it."),
+            code=ERROR_DUE_PASSED,
+        )
     assignment.full_clean()
     assignment.save(update_fields=["release_at", "updated_at"])
     return assignment

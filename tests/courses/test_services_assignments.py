@@ -125,6 +125,24 @@ def test_only_a_ready_assignment_can_be_released(
         assignment_release(assignment=bad)
 
 
+def test_an_assignment_past_its_due_date_is_not_released(
+    cohort_factory, django_capture_on_commit_callbacks
+):
+    assignment = checked(
+        cohort_factory(), django_capture_on_commit_callbacks, sources()
+    )
+    Assignment.objects.filter(pk=assignment.pk).update(
+        due_at=timezone.now() - dt.timedelta(hours=1)
+    )
+
+    with pytest.raises(services.ServiceError) as refused:
+        assignment_release(assignment=assignment)
+
+    assert "due date has passed" in refused.value.message
+    assignment.refresh_from_db()
+    assert assignment.release_at is None
+
+
 def test_new_sources_replace_the_old_files_and_are_checked_again(
     cohort_factory, django_capture_on_commit_callbacks
 ):
