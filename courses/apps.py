@@ -8,10 +8,12 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
-        from . import signals
+        from . import audit, exports, signals
         from .permission_policies import register_policies
 
         register_policies()
+        exports.neutralise_wagtail_exports()
+        audit.register_models()
 
         # Permissions exist only once migrate has run every app's post_migrate;
         # the roles (groups and what they may do) are brought up to date after

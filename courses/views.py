@@ -19,7 +19,7 @@ from wagtail.views import serve
 
 from courses import page_cache, selectors, services
 from courses.forms import ApplicationForm, CourseSearchForm, SubmissionUploadForm
-from courses.http import feedback_response
+from courses.http import feedback_response, upload_limited
 from courses.models import (
     Cohort,
     Enrollment,
@@ -31,6 +31,8 @@ from courses.models import (
 from courses.selectors.progress import cohort_progress, track_progress
 from courses.services.archives import archive_write, uploads_read
 from courses.services.submissions import submission_create
+from lms.accounts.decorators import verified_email_required
+from lms.ratelimit import rate_limit
 
 PENDING = (Submission.Status.RECEIVED, Submission.Status.GRADING)
 
@@ -75,7 +77,7 @@ def _report(request: HttpRequest, call, **kwargs) -> bool:
 
 
 @require_POST
-@login_required
+@verified_email_required
 def cohort_enroll(request: HttpRequest, cohort_id: int) -> HttpResponse:
     """Enrol in an open cohort (or join its waitlist). POST only."""
     cohort = get_object_or_404(Cohort, pk=cohort_id)
@@ -83,7 +85,7 @@ def cohort_enroll(request: HttpRequest, cohort_id: int) -> HttpResponse:
     return redirect(_back(request, cohort))
 
 
-@login_required
+@verified_email_required
 def cohort_apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
     """Apply to a cohort that admits by approval.
 
@@ -130,7 +132,8 @@ def enrollment_withdraw(request: HttpRequest, enrollment_id: int) -> HttpRespons
     return redirect("courses:my_learning")
 
 
-@login_required
+@verified_email_required
+@rate_limit("invitation")
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Show an invitation and accept it on POST.
 
@@ -215,19 +218,26 @@ def catalogue_page(request: HttpRequest, path: str) -> HttpResponse:
 
 
 @login_required
+@upload_limited
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An assignment for a learner: what to do, their attempts, and an upload.
 
     Template: ``courses/assignment_detail.html``; context: ``assignment``,
-    ``submissions``, ``form``, ``attempts_left``.
+    ``submissions``, ``form``, ``attempts_left``. An upload over the limit is
+    refused (413) before it is read.
     """
     assignment = selectors.assignment_for_learner(user=request.user, pk=pk)
     if assignment is None:
         raise Http404
+    refused = request.upload_refusal
+    if refused:
+        messages.error(request, refused)
     form = SubmissionUploadForm(
-        request.POST or None, request.FILES or None, initial={"key": uuid.uuid4().hex}
+        None if refused else request.POST or None,
+        None if refused else request.FILES or None,
+        initial={"key": uuid.uuid4().hex},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not refused and form.is_valid():
         if _submit_upload(request, assignment, form.cleaned_data):
             return redirect("courses:assignment", pk=pk)
     submissions = selectors.submissions_of(user=request.user, assignment=assignment)
@@ -240,7 +250,12 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The page reloads itself while a result is on its way.
         "pending": any(s.status in PENDING for s in submissions),
     }
-    return render(request, "courses/assignment_detail.html", context)
+    return render(
+        request,
+        "courses/assignment_detail.html",
+        context,
+        status=413 if refused else 200,
+    )
 
 
 def _submit_upload(request: HttpRequest, assignment, data: dict) -> bool:

@@ -1,7 +1,10 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
 from courses.admin_completion import completion_urls
@@ -26,6 +29,7 @@ from courses.admin_views import (
 )
 from courses.bulk_actions import ApproveBulkAction, RejectBulkAction, WithdrawBulkAction
 from courses.progress_page import progress_page_serve
+from courses.selectors.permissions import page_is_institution_root
 from courses.viewsets import EnrollmentViewSet, LearningGroup, PipelineGroup
 
 
@@ -148,3 +152,48 @@ def register_lab_menu_item():
 
 hooks.register("register_admin_menu_item", pipeline_menu_item)
 hooks.register("before_serve_page", progress_page_serve)
+
+
+# The audit trail (courses/admin_audit.py): Reports → "Audit trail".
+@hooks.register("register_admin_urls")
+def register_audit_urls():
+    from courses.admin_audit import audit_urls
+
+    return audit_urls()
+
+
+@hooks.register("register_reports_menu_item")
+def register_audit_menu_item():
+    from courses.admin_audit import audit_menu_item
+
+    return audit_menu_item()
+
+
+ERROR_INSTITUTION_ROOT = _(
+    "This page holds an institution's catalogue: only an administrator may delete it."
+)
+
+
+def _refuses_root_delete(request, pages) -> bool:
+    """Institution editors may change their subtree's root but never delete it:
+    their page permissions alone would let them when it has no children."""
+    if request.user.is_superuser:
+        return False
+    return any(page_is_institution_root(page) for page in pages)
+
+
+@hooks.register("before_delete_page")
+def keep_institution_root(request, page):
+    if _refuses_root_delete(request, [page]):
+        messages.error(request, ERROR_INSTITUTION_ROOT)
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def keep_institution_roots_in_bulk(request, action_type, objects, action):
+    pages = [obj for obj in objects if isinstance(obj, Page)]
+    if action_type == "delete" and _refuses_root_delete(request, pages):
+        messages.error(request, ERROR_INSTITUTION_ROOT)
+        return redirect(action.next_url)
+    return None

@@ -1,3 +1,5 @@
+from allauth.account import views as account_views
+from allauth.account.decorators import secure_admin_login
 from allauth.idp.oidc import views as oidc_views
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
@@ -9,20 +11,35 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import views as course_views
+from courses.admin_site_history import site_history_urls
 from courses.api import api
-from lms.accounts.views import pkce_required
+from lms.accounts.decorators import verified_email_required_if_signed_in
+from lms.accounts.views import admin_login, pkce_required
 
 # Not translated: machine endpoints (OpenID Connect discovery must sit at the root)
 # and the admin interfaces, which follow each staff member's own language setting.
 urlpatterns = [
     path(
         "identity/o/authorize",
-        pkce_required(oidc_views.authorization),
+        pkce_required(verified_email_required_if_signed_in(oidc_views.authorization)),
         name="oidc_authorize",
     ),
     path("", include("allauth.idp.urls")),
     path("api/", api.urls),
+    # Both admins sign people in and out through allauth (MFA, verified e-mail,
+    # rate limits), never with their own password forms; lms.accounts.admin_door
+    # checks every admin request.
+    path("admin/login/", admin_login),
+    path("admin/logout/", account_views.logout),
+    # Wagtail's Site history report, narrowed to what each person may manage.
+    path("admin/reports/site-history/", include(site_history_urls())),
     path("admin/", include(wagtailadmin_urls)),
+    # Kept for what only it edits (a lost authenticator: allauth's MFA models).
+    path(
+        "django-admin/login/",
+        secure_admin_login(admin_login),
+        {"home": "admin:index"},
+    ),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

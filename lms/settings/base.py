@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from lms.dotenv import load_dotenv
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    # The API's docs page (/api/docs) then loads Swagger UI from our static files,
+    # not a CDN with an inline script the CSP refuses.
+    "ninja",
+    "auditlog",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -69,6 +74,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # After Django's CSP (its response is seen first): the admin's policy and
+    # Permissions-Policy.
+    "lms.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +87,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Every admin request: a verified e-mail and, for staff, MFA (lms/accounts).
+    "lms.accounts.admin_door.AdminDoorMiddleware",
+    # The audit trail: who changed what, from which page (after authentication).
+    "courses.audit.AuditMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: answers current anonymous catalogue pages before URL resolution.
     "courses.page_cache.CataloguePageCacheMiddleware",
@@ -97,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "wagtail.contrib.settings.context_processors.settings",
                 "courses.context_processors.lab",
             ],
@@ -185,6 +199,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Talent Pipeline] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("HTTP_PROTOCOL", "http")
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Both admins sign in through allauth (lms/urls.py); staff must set up MFA before
+# the admin opens (lms/accounts/admin_door.py). The demo turns it off.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's reset is the one (rate limited)
+ADMIN_REQUIRE_MFA = env_bool("ADMIN_REQUIRE_MFA", True)
 
 # The LMS is the OpenID Connect provider of the lab (JupyterHub); its signing key
 # comes from the environment or is generated once into DATA_DIR (0600).
@@ -202,6 +221,12 @@ HUB_API_URL = os.environ.get("HUB_API_URL", f"{HUB_URL}/hub/api" if HUB_URL else
 # The exchange: what a lab may upload in one submission.
 EXCHANGE_MAX_UPLOAD_BYTES = int(os.environ.get("EXCHANGE_MAX_UPLOAD_MB", "20")) * 2**20
 EXCHANGE_MAX_FILES = int(os.environ.get("EXCHANGE_MAX_FILES", "100"))
+# Upload views refuse a body over the limit by its Content-Length before reading
+# it (courses/http.py). Files over 2.5 MB are spooled to temporary files, never
+# held in memory, and a form's other fields may hold 2.5 MB (Django's defaults,
+# written out because the upload code relies on them).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Autograding (courses/services/grading.py, docs/grading.md). One nbgrader course
 # directory per cohort under GRADING_DIR; a worker process grades up to
@@ -315,15 +340,102 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Content-Security-Policy (django.middleware.csp; docs/configuration.md). The
+# people-facing pages run no inline script: a template that needs one gives it
+# nonce="{{ csp_nonce }}" (never on catalogue pages, which are cached whole).
+# lms.middleware adds HUB_URL's origin to form-action: after the sign-in and
+# OpenID consent forms the browser is redirected to the hub, and form-action
+# covers that redirect.
+CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS")  # e.g. the S3 host of media
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *CSP_MEDIA_ORIGINS],
+    "media-src": [CSP.SELF, *CSP_MEDIA_ORIGINS],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Wagtail's admin (/admin/) writes inline <script> (date pickers, inline panels,
+# search promotions) and style="" attributes of its own, with no nonce: under
+# SECURE_CSP it breaks. lms.middleware gives the admin prefixes this policy: no
+# nonce (a nonce would make browsers ignore 'unsafe-inline'), blob: for image
+# previews, and framing by itself for Wagtail's live preview.
+SECURE_CSP_ADMIN = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:", *CSP_MEDIA_ORIGINS],
+    "frame-ancestors": [CSP.SELF],
+}
+CSP_ADMIN_PATH_PREFIXES = ("/admin/", "/django-admin/")
+# The admin asks nothing of third parties: no avatars from gravatar.com, no
+# release check against wagtail.io (both would also break the policy above).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Powerful browser features no page of the LMS uses (lms.middleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}
+
+# Client addresses behind the reverse proxy, for allauth's and the LMS's rate
+# limits: trust X-Forwarded-For only when TRUSTED_PROXY_COUNT proxies of ours
+# add to it (0: use the connection's address), or one header a proxy sets.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
+# lms.ratelimit: "<requests>/<period: s, m, h, d>/<per: user or ip>", comma
+# separated. "user" counts the signed-in person, or the API token sent. Labs all
+# reach the exchange from the hub's address: its per-ip limit is the whole
+# class's. RATE_LIMIT_<NAME>= (empty) turns one off.
+RATE_LIMITS = {
+    name: os.environ.get(f"RATE_LIMIT_{name.upper()}", default)
+    for name, default in {
+        "exchange": "120/m/user,3000/m/ip",
+        "reporting": "60/m/user,120/m/ip",
+        "certificate": "30/m/user,60/m/ip",
+        "invitation": "20/m/user,60/m/ip",
+    }.items()
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Invitation, e-mail confirmation and password-reset tokens, OpenID codes:
+    # never written to a log (lms/logging.py; gunicorn's access log too).
+    "filters": {"redact_secrets": {"()": "lms.logging.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (runserver's request lines, DEBUG's console)
+        # would print paths unredacted: everything goes through ours instead.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},

@@ -39,3 +39,6 @@ MEDIA_ROOT = BASE_DIR / "data" / "test-media"
 GRADING_ENABLED = False
 GRADING_DIR = BASE_DIR / "data" / f"test-grading-{os.getpid()}"
 ACCOUNT_RATE_LIMITS = False
+# Admin tests sign staff in with force_login; tests/lms/test_admin_login.py
+# turns it on.
+ADMIN_REQUIRE_MFA = False
