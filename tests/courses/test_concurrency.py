@@ -2,13 +2,9 @@
 
 import http.client
 import os
-import socket
 import subprocess
-import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,8 +16,9 @@ from django.urls import reverse
 from courses import services
 from courses.models import Enrollment
 from courses.selectors import with_waitlist_position
+from tests.hubs import free_port
+from tests.servers import gunicorn_start
 
-ROOT = Path(__file__).resolve().parents[2]
 Status = Enrollment.Status
 
 
@@ -42,12 +39,6 @@ def signed_in_session(user) -> str:
     return session.session_key
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_server(port: int) -> subprocess.Popen:
     """gunicorn (the production server) on the test database."""
     db = connection.settings_dict
@@ -57,30 +48,9 @@ def start_server(port: int) -> subprocess.Popen:
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
     )
     # 4 processes x 12 threads: 48 connections, within PostgreSQL's 100.
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "lms.wsgi",
-            f"--bind=127.0.0.1:{port}",
-            "--workers=4",
-            "--threads=12",
-            "--no-control-socket",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
+    return gunicorn_start(
+        port, "--workers=4", "--threads=12", "--log-level=warning", env=env
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
 
 
 def post_enroll(port: int, path: str, session_key: str, barrier) -> int:

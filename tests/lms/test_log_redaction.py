@@ -7,16 +7,14 @@ import io
 import logging
 import os
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from lms.logging import REDACTED, RedactSecretsFilter, redact
 from tests.hubs import free_port
+from tests.servers import gunicorn_start
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "s3cr3t-Tok_en"
 
 LINKS = [
@@ -97,19 +95,11 @@ def test_gunicorns_access_log_holds_no_token(tmp_path):
         if k not in {"DATABASE_URL", "REDIS_URL", "HUB_URL"}
     }
     env.update(DJANGO_SETTINGS_MODULE="lms.settings.test", DATA_DIR=str(tmp_path))
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "lms.wsgi",
-            f"--bind=127.0.0.1:{port}",
-            "--workers=1",
-            "--no-control-socket",
-            f"--access-logfile={access_log}",
-            "--logger-class=lms.logging.GunicornLogger",
-        ],
-        cwd=ROOT,
+    server = gunicorn_start(
+        port,
+        "--workers=1",
+        f"--access-logfile={access_log}",
+        "--logger-class=lms.logging.GunicornLogger",
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

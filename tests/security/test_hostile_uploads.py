@@ -14,7 +14,6 @@ import os
 import select
 import socket
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -28,7 +27,7 @@ from courses import services
 from courses.http import UploadLimitHandler
 from courses.models import Submission, SubmissionFile
 from courses.services import ServiceError
-from tests.courses.test_concurrency import free_port, signed_in_session
+from tests.courses.test_concurrency import signed_in_session
 from tests.courses.test_exchange_api import (
     answer,
     course_url,
@@ -36,8 +35,9 @@ from tests.courses.test_exchange_api import (
     zip_of,
 )
 from tests.courses.test_selectors_gradebook import make_assignment as plain_assignment
+from tests.hubs import free_port
+from tests.servers import gunicorn_start
 
-ROOT = Path(__file__).resolve().parents[2]
 MB = 2**20
 BODY = 300 * MB
 BOUNDARY = "hostile-upload-boundary"
@@ -65,19 +65,11 @@ def gunicorn(**env: str):
         DATABASE_URL=_database_url(),
         **env,
     )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "lms.wsgi",
-            f"--bind=127.0.0.1:{port}",
-            "--workers=1",
-            "--timeout=120",
-            "--no-control-socket",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
+    server = gunicorn_start(
+        port,
+        "--workers=1",
+        "--timeout=120",
+        "--log-level=warning",
         env=environment,
     )
     try:
