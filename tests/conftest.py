@@ -27,6 +27,7 @@ from django.test import Client
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
+from courses import page_cache
 from courses.services.roles import INSTRUCTORS, PROGRAMME_STAFF, roles_ensure
 from tests.factories import (
     CataloguePageFactory,
@@ -43,9 +44,13 @@ from tests.pipeline import pipeline, talent  # noqa: F401
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    # The shared cache and the process's own copies of catalogue pages, which
+    # outlive a test: each test starts and ends without any.
     cache.clear()
+    page_cache.memory.clear()
     yield
     cache.clear()
+    page_cache.memory.clear()
 
 
 @pytest.fixture

@@ -13,14 +13,6 @@ from tests.factories import CoursePageFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_memory():
-    # The process's page copies outlive a test; start and end without any.
-    page_cache.memory.clear()
-    yield
-    page_cache.memory.clear()
-
-
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """``with committed():`` runs the on-commit hooks (the cache version bump)."""

@@ -6,7 +6,6 @@ import re
 import pytest
 from django.utils import timezone
 
-from courses import page_cache
 from courses.figures import SUPPRESSED, suppressed
 from courses.models import ProgressPage, TrackCompletion
 from courses.selectors.dashboard import pipeline_figures
@@ -14,13 +13,6 @@ from tests.factories import UserFactory
 from tests.pipeline import seoul
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_memory():
-    page_cache.memory.clear()
-    yield
-    page_cache.memory.clear()
 
 
 @pytest.fixture

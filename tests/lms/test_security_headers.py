@@ -14,18 +14,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.views.decorators.csp import csp_override
 
-from courses import page_cache
 from courses.models import ProgressPage
 from lms.middleware import SecurityHeadersMiddleware
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_memory():
-    page_cache.memory.clear()
-    yield
-    page_cache.memory.clear()
 
 
 def directives(response) -> dict[str, list[str]]:
