@@ -298,7 +298,8 @@ def test_the_lms_database_media_and_keys_cannot_be_read(report):
     lms = outcomes(report, "lms")
 
     assert exposed(lms) == {}
-    assert lms[str(settings.DATA_DIR)] == "denied"
+    # A clone under /tmp (as in CI) is out of sight in the lab's private /tmp.
+    assert lms[str(settings.DATA_DIR)] in ("denied", "absent")
 
 
 def test_the_hubs_secrets_and_state_cannot_be_read(report):
