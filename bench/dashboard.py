@@ -2,22 +2,23 @@
 
 Run from the repository root: ``.venv/bin/python bench/dashboard.py``.
 
-Builds its own PostgreSQL database (``lms_bench_dashboard``, made anew, dropped
-at the end), migrates it, then loads (bench/dashboard_data.py, COPY) 100,000
-learners, 1,000,000 enrolments and 3,000,000 submissions in 2,000 cohorts of 50
-courses in 5 tracks run by 20 institutions, with the completions, track
-completions, certificates and lab activity they lead to. Then, for three
-filters (the whole city; a year and a track; an institution), it computes every
-figure of the dashboard twice in this process, alternating: with the selector
-(``pipeline_figures``: trained talents by year, track and institution, targets,
-funnel, forecast) and with hand-written SQL, takes the median of RUNS timings
-of each, and checks both give the same figures. ``queries`` counts the
-selector's queries for one filter. Output also goes to
+Builds its own PostgreSQL database (``lms_bench_dashboard`` or BENCH_DB, made
+anew, dropped at the end), migrates it, then loads (bench/dashboard_data.py,
+COPY) 100,000 learners, 1,000,000 enrolments and 3,000,000 submissions in
+2,000 cohorts of 50 courses in 5 tracks run by 20 institutions, with the
+completions, track completions, certificates and lab activity they lead to.
+Then, for three filters (the whole city; a year and a track; an institution),
+it computes every figure of the dashboard twice in this process, alternating:
+with the selector (``pipeline_figures``: trained talents by year, track and
+institution, targets, funnel, forecast) and with hand-written SQL, takes the
+median of RUNS timings of each, and checks both give the same figures.
+``queries`` counts the selector's queries for one filter. Output also goes to
 ``bench/results/dashboard.txt``; the last line is ``RESULT dashboard
 ratio=<selector / SQL time, whole city> queries=<n> equal=<true|false>``
 (equal: for every filter).
 
 Environment (optional): BENCH_PG (postgresql://postgres@127.0.0.1:5432),
+BENCH_DB (lms_bench_dashboard; must start with ``lms_bench``),
 BENCH_LEARNERS (100000), BENCH_ENROLMENTS (1000000), BENCH_SUBMISSIONS
 (3000000), BENCH_RUNS (7), BENCH_KEEP=1 to keep the database afterwards and
 BENCH_REUSE=1 to measure again on a database so kept (no reload).
@@ -37,7 +38,10 @@ sys.path.insert(0, str(ROOT))
 from bench.database import database_create, database_drop, lms_environment  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "dashboard.txt"
-DB_NAME = "lms_bench_dashboard"
+DB_NAME = os.environ.get("BENCH_DB", "lms_bench_dashboard")
+# It is dropped at the end: never the LMS's own database.
+if not DB_NAME.startswith("lms_bench"):
+    raise SystemExit("BENCH_DB must start with lms_bench")
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "100000"))
 ENROLMENTS = int(os.environ.get("BENCH_ENROLMENTS", "1000000"))
 SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", "3000000"))
