@@ -19,6 +19,9 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade
 from traitlets import Any, Integer
 
+from courses.jupyter.nbgrader_app import KernelStartError
+from courses.jupyter.slots import NoFreeSlot
+
 # Seconds past the notebook limit before the watchdog kills the kernel: nbclient
 # interrupts a cell at its timeout and then waits a few seconds for output.
 WATCHDOG_GRACE = 10
@@ -47,16 +50,23 @@ class SandboxedExecute(Execute):
     )
 
     def preprocess(self, nb, resources, km=None):
-        km = self.kernel_source()
+        try:
+            km = self.kernel_source()
+        except NoFreeSlot:
+            raise
+        except Exception as error:
+            raise KernelStartError(f"{type(error).__name__}: {error}") from error
         self._km, self._deadline, self._stopped = km, None, None
         self._output_used, self._stderr_cells, self._watchdog = 0, set(), None
         self._notebook = resources["nbgrader"]["notebook"]
         try:
             copy_companion_files(Path(resources["metadata"]["path"]), km.lease)
             return super().preprocess(nb, resources, km=km)
-        except Exception:
+        except Exception as error:
             if log := km.startup_log().strip():
                 self.note(f"Kernel log: {log[-500:]}")
+            if self._deadline is None:  # before the first cell: no learner code ran
+                raise KernelStartError(f"{type(error).__name__}: {error}") from error
             raise
         finally:
             if self._watchdog is not None:

@@ -108,7 +108,7 @@ def formgrader_load(course_id: str, request: dict) -> None:
 
 def autograded_files(course: Course, assignment: str, student: str) -> dict:
     """The autograded notebooks of ``student`` in the worker's course (base64,
-    by name): of the attempt ``submission_timestamps`` names for them."""
+    by name): of the attempt ``submission_timestamp`` names."""
     folder = course.root / "autograded" / student / assignment
     return {
         path.name: base64.b64encode(path.read_bytes()).decode()

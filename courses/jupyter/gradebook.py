@@ -1,16 +1,34 @@
 """Read results from (and mark failures in) nbgrader's gradebook."""
 
-from nbgrader.api import Gradebook, MissingEntry
+from contextlib import contextmanager
 
-from courses.jupyter.nbgrader_app import Course, GradingError
+import sqlalchemy.exc
+from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
+
+from courses.jupyter.nbgrader_app import Course, GradingError, TransientGradingError
 from courses.jupyter.results import GRADED, MISSING, CellScore, NotebookResult
 
 NOT_RELEASED = "Assignment {!r} is not in the gradebook: generate it first."
 
 
+@contextmanager
+def gradebook(course: Course):
+    """The course's gradebook; a locked or conflicting one is a failure that
+    may pass (TransientGradingError), not the learner's."""
+    try:
+        with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+            yield gb
+    except (
+        sqlalchemy.exc.OperationalError,
+        sqlalchemy.exc.IntegrityError,
+        InvalidEntry,
+    ) as error:
+        raise TransientGradingError(f"The gradebook: {error}"[:500]) from error
+
+
 def assignment_notebooks(course: Course, assignment: str) -> list[str]:
     """The notebooks nbgrader knows for this assignment, in name order."""
-    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+    with gradebook(course) as gb:
         try:
             found = gb.find_assignment(assignment)
         except MissingEntry:
@@ -30,7 +48,7 @@ def void_grades(course: Course, assignment: str, student: str, notebook: str) ->
     """Leave a notebook that could not be graded as nbgrader leaves a fresh
     failure: no automatic score, waiting for a person. Also wipes the scores of
     an earlier attempt, which must not pass for this attempt's."""
-    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+    with gradebook(course) as gb:
         ensure_submission(gb, assignment, student)
         submitted = gb.find_submission_notebook(notebook, assignment, student)
         for grade in submitted.grades:
@@ -49,7 +67,7 @@ def notebook_result(
     errors: list[str] | tuple[str, ...] = (),
     missing: bool = False,
 ) -> NotebookResult:
-    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+    with gradebook(course) as gb:
         if missing:  # as nbgrader does for a notebook that was not submitted
             ensure_submission(gb, assignment, student)
             mark_missing(gb, assignment, student, notebook)
@@ -94,25 +112,12 @@ TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f UTC"  # nbgrader's text of a submission time
 
 def submission_timestamp(course: Course, assignment: str, student: str) -> str | None:
     """When the attempt the gradebook holds was submitted (nbgrader's text)."""
-    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+    with gradebook(course) as gb:
         try:
             found = gb.find_submission(assignment, student)
         except MissingEntry:
             return None
         return found.timestamp.strftime(TIMESTAMP) if found.timestamp else None
-
-
-def submission_timestamps(course: Course, assignment: str) -> dict[str, str | None]:
-    """The same for every learner of ``assignment``, in one read."""
-    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
-        try:
-            found = gb.find_assignment(assignment)
-        except MissingEntry:
-            return {}
-        return {
-            s.student.id: s.timestamp.strftime(TIMESTAMP) if s.timestamp else None
-            for s in found.submissions
-        }
 
 
 def manual_scores_set(
@@ -123,7 +128,7 @@ def manual_scores_set(
     scores: dict[str, float],
 ) -> NotebookResult:
     """Record scores given by hand (cell name -> points), as formgrader does."""
-    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+    with gradebook(course) as gb:
         submitted = gb.find_submission_notebook(notebook, assignment, student)
         for grade in submitted.grades:
             if grade.name in scores:
@@ -143,7 +148,7 @@ def comments_set(
 ) -> None:
     """Graders' comments ((notebook, cell) -> text) for the feedback pages;
     every other comment of the submission is cleared."""
-    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+    with gradebook(course) as gb:
         for notebook in gb.find_submission(assignment, student).notebooks:
             for comment in notebook.comments:
                 comment.manual_comment = comments.get((notebook.name, comment.name))
@@ -153,7 +158,7 @@ def comments_set(
 def assignment_structure(course: Course, assignment: str) -> dict:
     """An assignment as the gradebook knows it (its notebooks and their grade,
     task, solution and source cells), to rebuild it in another gradebook."""
-    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+    with gradebook(course) as gb:
         try:
             found = gb.find_assignment(assignment)
         except MissingEntry:

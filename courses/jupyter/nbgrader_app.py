@@ -46,6 +46,31 @@ class GradingError(RuntimeError):
     """The course itself is not ready to grade (not a learner's fault)."""
 
 
+class TransientGradingError(GradingError):
+    """Grading failed for a reason outside the learner's code that may pass (a
+    locked or conflicting gradebook, a kernel that would not start): try again
+    later."""
+
+
+class KernelStartError(RuntimeError):
+    """The sandbox's kernel could not be leased or did not come up before the
+    first cell: no learner code had run."""
+
+
+def _transient_types() -> tuple[type[BaseException], ...]:
+    from nbgrader.api import InvalidEntry
+
+    from courses.jupyter.slots import NoFreeSlot
+
+    return (
+        sqlalchemy.exc.OperationalError,  # "database is locked"
+        sqlalchemy.exc.IntegrityError,  # two writers of one gradebook row
+        InvalidEntry,  # nbgrader's wrapper of the same
+        NoFreeSlot,
+        KernelStartError,
+    )
+
+
 @dataclass(frozen=True)
 class Course:
     """An nbgrader course directory and its gradebook."""
@@ -69,12 +94,20 @@ class Course:
 
 
 class _Records(logging.Handler):
+    """nbgrader logs what went wrong (a formatted traceback) from inside its
+    ``except`` blocks: the exception being handled is kept too, so a failure
+    can be told apart by its type, not its wording."""
+
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
         self.messages: list[str] = []
+        self.exceptions: list[BaseException] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+        handled = sys.exc_info()[1]
+        if handled is not None and handled not in self.exceptions:
+            self.exceptions.append(handled)
 
 
 class _StartInPlace(BaseConverter):
@@ -131,8 +164,21 @@ def run_converter(converter: type[BaseConverter], config: Config) -> list[str] |
     try:
         app.start()
     except NbGraderException:
-        return summarize(records.messages)
+        reasons = summarize(records.messages)
+        if any(_is_transient(e) for e in records.exceptions):
+            raise TransientGradingError("; ".join(reasons)) from None
+        return reasons
     return None
+
+
+def _is_transient(error: BaseException | None) -> bool:
+    """This exception, or one it was raised from, may pass on another try."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, _transient_types()):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 def summarize(messages: list[str]) -> list[str]:

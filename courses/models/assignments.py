@@ -246,6 +246,12 @@ class Submission(LearnerRecord, models.Model):
     graded_at = models.DateTimeField(_("graded at"), null=True, blank=True)
     grading_error = models.TextField(_("why it could not be graded"), blank=True)
     grading_seconds = models.FloatField(null=True, blank=True, editable=False)
+    # What the learner and the instructor are told about this grading (a limit
+    # reached, a kernel that died, a changed test): [{"code": ..., **params}],
+    # rendered in the reader's language (courses/grading_notes.py).
+    grading_notes = models.JSONField(
+        _("grading notes"), default=list, blank=True, editable=False
+    )
     feedback_released_at = models.DateTimeField(
         _("feedback released at"), null=True, blank=True
     )
@@ -254,6 +260,9 @@ class Submission(LearnerRecord, models.Model):
     grading_tries = models.PositiveSmallIntegerField(default=0, editable=False)
     lease_token = models.CharField(max_length=32, blank=True, editable=False)
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # A job that failed for a reason outside the learner's code waits until
+    # then before it is tried again (backoff; services/grading).
+    retry_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The attempt (nbgrader timestamp) last put into the cohort's formgrader
     # with its current automatic scores; "" after a regrade (services/formgrader).
     formgrader_timestamp = models.CharField(max_length=40, blank=True, editable=False)

@@ -39,8 +39,8 @@ from .errors import ServiceError
 from .grading import (
     TIMESTAMP_FILE,
     formgrader_changed,
-    grading_course,
     grading_enqueue,
+    grading_learner_course,
     late_by,
     late_penalty,
     limits_for,
@@ -191,7 +191,32 @@ def feedback_make(*, submission_id: int) -> int:
         pk=submission_id
     )
     assignment, student = submission.assignment, submission.user.username
-    course = grading_course(assignment)
+    with grading_learner_course(assignment, student) as course:
+        pages = _feedback_pages(submission, course)
+    with transaction.atomic():
+        old = list(submission.feedback.all())
+        submission.feedback.all().delete()
+        for name, data in pages.items():
+            record = SubmissionFeedback(
+                submission=submission,
+                path=f"{name}.html",
+                size=len(data),
+                sha256=SubmissionFeedback.digest(data),
+            )
+            record.file.save(f"{name}.html", ContentFile(data), save=False)
+            record.save()
+        submission.feedback_released_at = timezone.now()
+        submission.save(update_fields=["feedback_released_at"])  # audited
+        storage = SubmissionFeedback._meta.get_field("file").storage
+        names = [r.file.name for r in old]
+        transaction.on_commit(lambda: [storage.delete(n) for n in names])
+    return len(pages)
+
+
+def _feedback_pages(submission: Submission, course) -> dict[str, bytes]:
+    """The attempt's feedback pages (notebook name -> HTML), made in the
+    learner's own course directory, which the caller holds."""
+    assignment, student = submission.assignment, submission.user.username
     if submission_timestamp(course, assignment.name, student) != (
         submission.nbgrader_timestamp
     ):
@@ -226,22 +251,4 @@ def feedback_make(*, submission_id: int) -> int:
         student=student,
         reveal_hidden_tests=_reveal(assignment),
     )
-    with transaction.atomic():
-        old = list(submission.feedback.all())
-        submission.feedback.all().delete()
-        for name, path in pages.items():
-            data = path.read_bytes()
-            record = SubmissionFeedback(
-                submission=submission,
-                path=f"{name}.html",
-                size=len(data),
-                sha256=SubmissionFeedback.digest(data),
-            )
-            record.file.save(f"{name}.html", ContentFile(data), save=False)
-            record.save()
-        submission.feedback_released_at = timezone.now()
-        submission.save(update_fields=["feedback_released_at"])  # audited
-        storage = SubmissionFeedback._meta.get_field("file").storage
-        names = [r.file.name for r in old]
-        transaction.on_commit(lambda: [storage.delete(n) for n in names])
-    return len(pages)
+    return {name: path.read_bytes() for name, path in pages.items()}

@@ -43,7 +43,7 @@ from courses.jupyter import (
     formgrader_load,
     gradebook_mark,
     names,
-    submission_timestamps,
+    submission_timestamp,
 )
 from courses.models import Cohort, Formgrader, Submission, SubmissionScore
 from courses.selectors.assignments import source_files
@@ -51,7 +51,7 @@ from courses.selectors.assignments import source_files
 from .completion import completion_evaluate_later
 from .errors import ServiceError
 from .feedback import counted_submissions
-from .grading import grading_course, score_totals
+from .grading import grading_course, grading_learner_course, score_totals
 from .lab import hub_client
 
 log = logging.getLogger(__name__)
@@ -323,23 +323,29 @@ def _pull_submission(submission: Submission, theirs: dict | None):
 
 def _to_push(assignment, outdated: list, request: dict) -> list:
     """Add these attempts (and their assignment) to the formgrader request;
-    those whose autograded notebooks the worker's course holds."""
+    those whose autograded notebooks the learner's grading course holds."""
     if not outdated:
         return []
-    course = grading_course(assignment)
-    held_by_worker = submission_timestamps(course, assignment.name)
     pushed = []
     for submission, rows in outdated:
         user = submission.user
-        if held_by_worker.get(user.username) != submission.nbgrader_timestamp:
-            log.info("%s: the worker holds another attempt", submission)
-            continue
+        try:
+            with grading_learner_course(
+                assignment, user.username, wait=False
+            ) as course:
+                held = submission_timestamp(course, assignment.name, user.username)
+                if held != submission.nbgrader_timestamp:
+                    log.info("%s: the worker holds another attempt", submission)
+                    continue
+                files = autograded_files(course, assignment.name, user.username)
+        except BlockingIOError:
+            continue  # being graded: its recording asks for another sync
         request["submissions"].append(
             {
                 "assignment": assignment.name,
                 "student": user.username,
                 "timestamp": submission.nbgrader_timestamp,
-                "files": autograded_files(course, assignment.name, user.username),
+                "files": files,
                 "grades": _grades(rows),
             }
         )
@@ -349,7 +355,7 @@ def _to_push(assignment, outdated: list, request: dict) -> list:
             request["students"].append(student)
         pushed.append((submission, rows))
     if pushed:
-        structure = assignment_structure(course, assignment.name)
+        structure = assignment_structure(grading_course(assignment), assignment.name)
         structure["sources"] = encoded_files(source_files(assignment=assignment))
         request["assignments"].append(structure)
     return pushed

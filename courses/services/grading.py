@@ -9,6 +9,15 @@ token. A killed worker's lease runs out and ``grading_sweep`` (run by the sweep
 command, and by every grading task when it finishes) hands the job out again;
 after GRADING_MAX_TRIES interrupted runs it fails with the reason recorded.
 
+A job that fails for a reason outside the learner's code (a locked database, a
+kernel that would not start, a worker that was lost) is tried again after a
+growing pause (``retry_at``); after GRADING_MAX_TRIES it is left for staff
+with the reason (``grading_error``), and the learner reads that grading is
+delayed, never the exception. A notebook that nbgrader cannot grade (broken,
+too large) is the learner's: it waits for grading by hand, with notes saying
+why. Each learner is graded in a course directory of their own
+(courses.jupyter.learner_course): attempts never write one gradebook together.
+
 A task grades more than the submission it was queued for: it keeps claiming
 whatever waits, up to GRADING_CONCURRENCY notebooks at once in one process-wide
 GradingPool whose lanes pre-start the next kernel. Tasks that find their
@@ -39,6 +48,7 @@ from courses.jupyter import (
     SandboxLimits,
     course_prepare,
     grade_submission,
+    learner_course,
 )
 from courses.models import (
     Assignment,
@@ -88,9 +98,15 @@ def grading_enqueue(*, submission_ids: list[int]) -> None:
 
 def _claimable(now: dt.datetime) -> Q:
     expired = Q(status=Status.GRADING, lease_until__lt=now)
-    return (Q(status=Status.RECEIVED) | expired) & Q(
+    due = Q(retry_at__isnull=True) | Q(retry_at__lte=now)
+    return ((Q(status=Status.RECEIVED) & due) | expired) & Q(
         grading_tries__lt=settings.GRADING_MAX_TRIES
     )
+
+
+def retry_delay(tries: int) -> dt.timedelta:
+    """The pause before try ``tries + 1``: doubling from GRADING_RETRY_SECONDS."""
+    return dt.timedelta(seconds=settings.GRADING_RETRY_SECONDS * 2 ** max(tries - 1, 0))
 
 
 def _lease() -> dt.timedelta:
@@ -135,8 +151,11 @@ def grading_sweep() -> dict[str, int]:
         )
         % {"n": settings.GRADING_MAX_TRIES},
     )
-    stale = Q(status=Status.GRADING, lease_until__lt=now) | Q(
-        status=Status.RECEIVED, submitted_at__lt=now - _lease()
+    waited = Q(retry_at__isnull=True, submitted_at__lt=now - _lease()) | Q(
+        retry_at__lte=now
+    )
+    stale = Q(status=Status.GRADING, lease_until__lt=now) | (
+        Q(status=Status.RECEIVED) & waited
     )
     again = list(
         Submission.objects.filter(stale)
@@ -190,6 +209,15 @@ def grading_pool() -> GradingPool:
         return _pool
 
 
+@contextmanager
+def grading_learner_course(assignment: Assignment, student: str, *, wait: bool = True):
+    """The learner's own nbgrader course for this assignment, held for the
+    block (BlockingIOError without ``wait`` while a job holds it)."""
+    shared = grading_course(assignment)
+    with learner_course(shared, student, wait=wait) as course:
+        yield course
+
+
 def course_root(assignment: Assignment) -> Path:
     return Path(settings.GRADING_DIR) / assignment.cohort.lab_course_id
 
@@ -225,13 +253,17 @@ def _grade(*, submission_id: int, token: str, sandbox=None, lane=None) -> str:
             "assignment__cohort", "user"
         ).get(pk=submission_id)
         assignment = submission.assignment
-        with _lease_kept(submission_id, token):
+        student = submission.user.username
+        with (
+            _lease_kept(submission_id, token),
+            grading_learner_course(assignment, student) as course,
+        ):
             files = submission_files(submission=submission)
             files[TIMESTAMP_FILE] = submission.nbgrader_timestamp.encode()
             result = grade_submission(
-                course=grading_course(assignment),
+                course=course,
                 assignment=assignment.name,
-                student=submission.user.username,
+                student=student,
                 files=files,
                 limits=limits_for(assignment),
                 sandbox=sandbox,
@@ -258,8 +290,11 @@ def _record(submission_id: int, token: str, result: GradeResult) -> str:
             return "superseded"  # a regrade or another worker owns it now
         kept_by_hand = scores_replace(submission, result)
         if result.could_not_grade:
-            submission.status = Status.FAILED
-            submission.score = submission.max_score = None
+            # nbgrader leaves such a notebook to a person, with no score yet
+            # (never zero points): so does the LMS, with notes saying why.
+            submission.status = Status.MANUAL
+            submission.score = None
+            submission.max_score = _points(result.max_score)
         else:
             submission.status = (
                 Status.MANUAL if result.needs_manual_grade else Status.GRADED
@@ -273,6 +308,7 @@ def _record(submission_id: int, token: str, result: GradeResult) -> str:
         submission.graded_at = timezone.now()
         submission.grading_seconds = result.seconds
         submission.lease_token, submission.lease_until = "", None
+        submission.retry_at = None
         submission.formgrader_timestamp = ""  # its new scores go to the formgrader
         submission.save()
         formgrader_changed(cohort_id=submission.assignment.cohort_id)
@@ -283,20 +319,37 @@ def _record(submission_id: int, token: str, result: GradeResult) -> str:
 
 
 def _record_crash(submission_id: int, token: str, error: Exception) -> str:
-    """Give the job back for another try, or fail it once tries run out."""
+    """Give the job back for another try after a pause, or leave it for staff
+    once tries run out. The reason is for staff; learners read "delayed"."""
     try:
         close_old_connections()
         reason = f"{type(error).__name__}: {error}"[:2000]
         mine = Submission.objects.filter(pk=submission_id, lease_token=token)
         released = {"lease_token": "", "lease_until": None, "grading_error": reason}
         final = mine.filter(grading_tries__gte=settings.GRADING_MAX_TRIES)
-        if final.update(status=Status.FAILED, **released):
+        if final.update(status=Status.FAILED, retry_at=None, **released):
             return Status.FAILED
-        mine.update(status=Status.RECEIVED, **released)
+        tries = mine.values_list("grading_tries", flat=True).first()
+        if tries is None:
+            return "superseded"
+        retry_at = timezone.now() + retry_delay(tries)
+        if mine.update(status=Status.RECEIVED, retry_at=retry_at, **released):
+            _enqueue_at(submission_id, retry_at)
         return "retry"
     except Exception:  # noqa: BLE001 - the lease runs out and the sweep retries
         log.exception("Could not record the failure of %s", submission_id)
         return "lost"
+
+
+def _enqueue_at(submission_id: int, when: dt.datetime) -> None:
+    """Queue the retry for then, where the task backend can wait; the sweep
+    hands it out otherwise."""
+    if not settings.GRADING_ENABLED:
+        return
+    from courses.tasks import grade_submissions
+
+    if grade_submissions.get_backend().supports_defer:
+        grade_submissions.using(run_after=when).enqueue([submission_id])
 
 
 def _points(value: float) -> decimal.Decimal:

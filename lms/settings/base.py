@@ -238,6 +238,8 @@ GRADING_DIR = Path(os.environ.get("GRADING_DIR", DATA_DIR / "grading"))
 GRADING_CONCURRENCY = int(os.environ.get("GRADING_CONCURRENCY", "4"))
 GRADING_LEASE_SECONDS = int(os.environ.get("GRADING_LEASE_SECONDS", "60"))
 GRADING_MAX_TRIES = int(os.environ.get("GRADING_MAX_TRIES", "3"))
+# A job that failed outside the learner's code waits this long, doubling per try.
+GRADING_RETRY_SECONDS = int(os.environ.get("GRADING_RETRY_SECONDS", "15"))
 # Certificates (PDF) print Korean and English with these TrueType fonts
 # (Debian's fonts-nanum, installed by scripts/bootstrap).
 CERTIFICATE_FONT = os.environ.get(

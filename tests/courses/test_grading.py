@@ -6,6 +6,7 @@ import decimal
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Submission
@@ -22,6 +23,12 @@ pytestmark = [
 
 def scores(submission) -> dict[str, decimal.Decimal | None]:
     return {s.cell: s.score for s in submission.scores.all()}
+
+
+def learner_page(client, submission) -> str:
+    client.force_login(submission.user)
+    url = reverse("courses:assignment", args=[submission.assignment_id])
+    return client.get(url).content.decode()
 
 
 def test_a_correct_notebook_gets_every_point_per_question_and_in_total(submit, answer):
@@ -49,11 +56,16 @@ def test_a_looping_cell_stops_at_its_time_limit_and_the_rest_is_graded(submit, a
     assert scores(submission) == {"test_mean": 0, "test_squares": 2, "test_total": 1}
 
 
-def test_an_ungradable_notebook_is_failed_with_its_reason_never_zero(submit, answer):
+def test_an_ungradable_notebook_waits_for_a_person_with_its_reason_never_zero(
+    submit, answer
+):
     submission = submit(answer(cells=1200))  # past the 1,000 cells graded
-    assert submission.status == Submission.Status.FAILED
+    assert submission.status == Submission.Status.MANUAL  # as nbgrader leaves it
     assert submission.score is None and submission.final_score is None
+    assert submission.max_score == 4
     assert "1207 cells" in submission.grading_error
+    rows = list(submission.scores.all())
+    assert rows and all(r.needs_manual_grade and r.score is None for r in rows)
 
 
 def test_late_work_loses_the_penalty_per_started_day_up_to_the_cap(
@@ -120,10 +132,35 @@ def test_a_late_result_of_a_superseded_worker_is_discarded(submit, answer):
     assert submission.scores.count() == 3  # one set of scores
 
 
-def test_a_job_that_keeps_failing_stops_after_the_tries_with_its_reason(
-    submit, answer, grading_on
+def test_a_failure_outside_the_learners_code_is_tried_again_later(
+    submit, answer, grading_on, client, english_ui
 ):
     submission = submit(answer(), grade=False)
+    grading_on.GRADING_RETRY_SECONDS = 600
+    broken, grading_on.GRADING_DIR = grading_on.GRADING_DIR, Path("/proc/no-place")
+    assert grading.grading_run(submission_ids=[submission.pk]) == {"retry": 1}
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.RECEIVED
+    assert submission.grading_tries == 1 and "no-place" in submission.grading_error
+    assert submission.retry_at > timezone.now() + dt.timedelta(seconds=590)
+    assert grading.submission_claim(submission_id=submission.pk) is None  # not yet
+
+    page = learner_page(client, submission)
+    assert "Grading is delayed" in page and "no-place" not in page
+
+    grading_on.GRADING_DIR = broken  # the cause is fixed; the pause passes
+    Submission.objects.filter(pk=submission.pk).update(retry_at=timezone.now())
+    grading.grading_run(submission_ids=[submission.pk])
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.GRADED and submission.score == 4
+    assert submission.retry_at is None and submission.grading_tries == 2
+
+
+def test_a_job_that_keeps_failing_stops_after_the_tries_with_its_reason(
+    submit, answer, grading_on, client, english_ui
+):
+    submission = submit(answer(), grade=False)
+    grading_on.GRADING_RETRY_SECONDS = 0  # no pause between the tries
     grading_on.GRADING_DIR = Path("/proc/no-such-place")  # the course cannot be made
     grading.grading_run(submission_ids=[submission.pk])
     submission.refresh_from_db()
@@ -131,6 +168,8 @@ def test_a_job_that_keeps_failing_stops_after_the_tries_with_its_reason(
     assert submission.grading_tries == grading_on.GRADING_MAX_TRIES
     assert "no-such-place" in submission.grading_error
     assert submission.score is None
+    page = learner_page(client, submission)
+    assert "staff have been told" in page and "no-such-place" not in page
 
 
 def test_an_interrupted_job_fails_after_the_tries_with_a_message(
@@ -149,15 +188,12 @@ def test_an_interrupted_job_fails_after_the_tries_with_a_message(
 
 
 def test_scores_are_those_of_the_nbgrader_gradebook(submit, answer):
-    from courses.jupyter import Course
     from courses.jupyter.gradebook import notebook_result
 
     submission = submit(answer(squares=WRONG_SQUARES))
-    course = Course(
-        grading.course_root(submission.assignment),
-        submission.assignment.cohort.lab_course_id,
-    )
-    found = notebook_result(course, "ps1", submission.user.username, "ps1")
+    student = submission.user.username
+    with grading.grading_learner_course(submission.assignment, student) as course:
+        found = notebook_result(course, "ps1", student, "ps1")
     assert float(submission.score) == found.score == 2
     assert float(submission.max_score) == found.max_score == 4
 
