@@ -112,10 +112,18 @@ def test_database_connections_cut_during_a_batch_lose_nothing(worker, submit, an
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-    time.sleep(LEASE_S + 1)
-    grading.grading_sweep()
     ids = [s.pk for s in submissions]
-    wait_for(lambda: states(ids) == ["graded"] * 4, "every submission graded", 180)
+    last_sweep = [0.0]
+
+    def swept_and_graded() -> bool:
+        # As the sweeper service does (every few seconds here): a job whose run
+        # the cut broke waits for its retry or its lease, then is handed out.
+        if time.monotonic() - last_sweep[0] > 3:
+            grading.grading_sweep()
+            last_sweep[0] = time.monotonic()
+        return states(ids) == ["graded"] * 4
+
+    wait_for(swept_and_graded, "every submission graded", 180)
     for submission in Submission.objects.filter(pk__in=ids):
         assert submission.scores.count() == 3 and submission.score == 4
 
