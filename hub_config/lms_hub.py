@@ -39,6 +39,17 @@ def _formgrader_needs_no_confirm(self, user, oauth_client, requested_scopes):
 
 OAuthAuthorizeHandler.needs_oauth_confirm = _formgrader_needs_no_confirm
 
+# What makes a formgrader server grade by hand only, on its command line: it
+# outranks every config file (the grader's ~/.jupyter included), and holds when
+# the config directory is missing, being replaced, or unreadable. A server that
+# cannot import these classes does not start (fails closed).
+FORMGRADER_ARGS = [
+    "--ServerApp.terminals_enabled=False",
+    "--ServerApp.contents_manager_class="
+    "lms_exchange.formgrader.ReadOnlyContentsManager",
+    "--ServerApp.kernel_manager_class=lms_exchange.formgrader.NoKernelManager",
+]
+
 
 def lab_preexec_fn(
     system_user: str,
@@ -158,13 +169,24 @@ class LabSpawner(LocalProcessSpawner):
                     f"{self.user.name} is a cohort's formgrader: open it from the "
                     "LMS (cohort → Formgrader), which prepares its course first"
                 )
+            config_dir = self.formgrader_config_dir
+            config = os.path.join(config_dir, "jupyter_server_config.py")
+            if not (config_dir and os.path.isfile(config)):
+                raise RuntimeError(
+                    f"{self.user.name} is a cohort's formgrader, whose configuration "
+                    f"is missing ({config}): run courses.jupyter.provision"
+                )
             self.notebook_dir = course
             self.default_url = "/formgrader"
         return await super().start()
 
+    def get_args(self):
+        args = super().get_args()
+        return [*args, *FORMGRADER_ARGS] if self.is_formgrader else args
+
     def user_env(self, env):
         account = pwd.getpwnam(self.system_user)
         env.update(USER=self.system_user, HOME=account.pw_dir, SHELL=account.pw_shell)
-        if self.is_formgrader and self.formgrader_config_dir:
+        if self.is_formgrader:
             env["JUPYTER_CONFIG_PATH"] = self.formgrader_config_dir
         return env

@@ -32,6 +32,8 @@ _LAZY = {
     "autograded_files": "formgrader",
     "formgrader_dump": "formgrader",
     "formgrader_load": "formgrader",
+    "formgrader_prepared": "formgrader",
+    "formgrader_down": "formgrader",
     "gradebook_mark": "formgrader",
     "encoded_files": "formgrader",
     "submission_timestamp": "gradebook",

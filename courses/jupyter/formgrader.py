@@ -8,6 +8,8 @@ and checks it. The process may open no TCP connection (Landlock) and gets no
 environment of the LMS.
 """
 
+from __future__ import annotations
+
 import base64
 import json
 import os
@@ -15,11 +17,22 @@ import pwd
 import resource
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import requests
 
 from courses.jupyter.config import LAB_PYTHON, GiB
-from courses.jupyter.names import FORMGRADER_COURSE_DIR, grader_user, system_user
-from courses.jupyter.nbgrader_app import Course
+from courses.jupyter.names import (
+    FORMGRADER_COURSE_DIR,
+    FORMGRADER_STATE_FILE,
+    grader_user,
+    system_user,
+)
 from hub_config.accounts import ensure_system_user
+
+if TYPE_CHECKING:  # the web process opening a formgrader never imports nbgrader
+    from courses.jupyter.nbgrader_app import Course
 from hub_config.landlock import NET_ABI, abi_version, restrict_tcp_connect
 
 IO_TIMEOUT_S = 300
@@ -86,6 +99,39 @@ def _run(account: pwd.struct_passwd, command: str, request: dict) -> dict:
     if not isinstance(answer, dict):
         raise FormgraderError(f"gradebook_io {command}: not a JSON object")
     return answer
+
+
+def formgrader_prepared(course_id: str) -> bool:
+    """Whether the grader account, its home and the course the LMS put there
+    (its state file and gradebook) are all present: looked at, not read. Any
+    of them may be gone (an account deleted, a home cleaned); then the course
+    is prepared again before the server starts."""
+    try:
+        home = Path(pwd.getpwnam(system_user(grader_user(course_id))).pw_dir)
+        os.lstat(home / FORMGRADER_STATE_FILE)
+        os.lstat(home / FORMGRADER_COURSE_DIR / "gradebook.db")
+    except (KeyError, OSError):
+        return False
+    return True
+
+
+PROXY_DOWN = (502, 503, 504)  # the proxy (or the hub's error page) found no server
+
+
+def formgrader_down(*, hub_url: str, token: str, hub_user: str) -> bool:
+    """Whether the server the hub reports ready is in fact gone: the hub
+    notices a server that died only at its next poll (30 s). False when the
+    hub itself cannot be reached from here (nothing is known then)."""
+    try:
+        response = requests.get(
+            f"{hub_url}/user/{quote(hub_user)}/api/status",
+            headers={"Authorization": f"token {token}"},
+            allow_redirects=False,
+            timeout=10,
+        )
+    except requests.RequestException:
+        return False
+    return response.status_code in PROXY_DOWN
 
 
 def formgrader_dump(course_id: str) -> dict:

@@ -110,27 +110,66 @@ def ensure_lab_files(build: Path) -> None:
     """The LMS exchange in the lab: the lms_exchange package, nbgrader's config
     naming it, the Assignments-tab extension that shows the LMS's messages, and
     the formgrader servers' configuration (etc/jupyter/lms-formgrader).
-    Copied on every run (cheap), so a change to them needs no rebuild."""
+    Checked on every run (cheap), so a change to them needs no rebuild; each is
+    replaced in one rename, as labs and formgraders may start meanwhile."""
     version = sysconfig.get_python_version()
-    package = build / "lib" / f"python{version}" / "site-packages" / "lms_exchange"
-    staged = package.with_name("lms_exchange.new")
-    shutil.rmtree(staged, ignore_errors=True)
-    shutil.copytree(
-        HUB_CONFIG / "lms_exchange",
-        staged,
-        ignore=shutil.ignore_patterns("__pycache__"),
-    )
-    shutil.rmtree(package, ignore_errors=True)
-    staged.rename(package)
+    site = build / "lib" / f"python{version}" / "site-packages"
+    install_tree(HUB_CONFIG / "lms_exchange", site / "lms_exchange")
     config = build / "etc" / "jupyter"
     (config / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(HUB_CONFIG / "nbgrader_config.py", config / "nbgrader_config.py")
-    (config / "jupyter_server_config.d" / "lms_exchange.json").write_text(TAB_EXTENSION)
-    # The cohorts' formgrader servers read this directory too (JUPYTER_CONFIG_PATH).
-    formgrader = config / "lms-formgrader"
-    shutil.rmtree(formgrader, ignore_errors=True)
-    shutil.copytree(HUB_CONFIG / "formgrader", formgrader)
-    subprocess.run(["chmod", "-R", "a+rX,go-w", package, config], check=True)
+    install_file(
+        (HUB_CONFIG / "nbgrader_config.py").read_bytes(), config / "nbgrader_config.py"
+    )
+    install_file(
+        TAB_EXTENSION.encode(),
+        config / "jupyter_server_config.d" / "lms_exchange.json",
+    )
+    # The cohorts' formgrader servers read this directory (JUPYTER_CONFIG_PATH):
+    # never missing or half-copied while one starts.
+    install_tree(HUB_CONFIG / "formgrader", config / "lms-formgrader")
+
+
+def install_file(content: bytes, target: Path) -> None:
+    """Write ``target`` (world-readable) unless it holds ``content``: through a
+    staged copy renamed over it, so a reader sees the old file or the new."""
+    if target.is_file() and target.read_bytes() == content:
+        return
+    staged = target.with_name(f".{target.name}.new")
+    staged.write_bytes(content)
+    staged.chmod(0o644)
+    staged.replace(target)
+
+
+def install_tree(source: Path, target: Path) -> None:
+    """Make ``target`` a symlink to a copy of ``source`` named by its content,
+    switched in one rename: a reader sees the old tree or the new, never none
+    or half of one. The previous copy stays (a running server may read it)."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    digest = hashlib.sha256()
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(source)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    copy = target.with_name(f".{target.name}-{digest.hexdigest()[:12]}")
+    if not copy.is_dir():
+        staged = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        shutil.copytree(source, staged, ignore=ignore, dirs_exist_ok=True)
+        subprocess.run(["chmod", "-R", "a+rX,go-w", staged], check=True)
+        staged.rename(copy)
+    previous = target.resolve() if target.is_symlink() else None
+    if previous == copy:
+        return
+    if target.is_dir() and not target.is_symlink():  # the older, copied layout
+        # Once: a directory cannot be renamed over; formgraders fail closed
+        # (hub_config/lms_hub.py) if one starts in this instant.
+        shutil.rmtree(target)
+    link = target.with_name(f".{target.name}.link")
+    link.unlink(missing_ok=True)
+    link.symlink_to(copy.name)
+    link.replace(target)
+    for old in target.parent.glob(f".{target.name}-*"):
+        if old not in (copy, previous):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def build_interpreter(build: Path, requirements: Path | None) -> None:

@@ -39,8 +39,10 @@ from courses.jupyter import (
     autograded_files,
     encoded_files,
     file_lock,
+    formgrader_down,
     formgrader_dump,
     formgrader_load,
+    formgrader_prepared,
     gradebook_mark,
     names,
     submission_timestamp,
@@ -88,8 +90,10 @@ class FormgraderState:
 
 
 def formgrader_open(*, cohort: Cohort, user, retry: bool = False) -> FormgraderState:
-    """Prepare and start the cohort's formgrader; ready once the hub says so.
-    Called again (the waiting page reloads) until it is."""
+    """Check and repair the cohort's formgrader, then start it: its account,
+    home and course are prepared (again, if any is gone) and a server that
+    died is started again. Ready once the hub says so; called again (the
+    waiting page reloads) until it is, and as often as wanted after."""
     if not formgrader_may_open(user=user, cohort=cohort):
         raise ServiceError(
             _("Only the cohort's instructors grade in its formgrader."),
@@ -101,32 +105,55 @@ def formgrader_open(*, cohort: Cohort, user, retry: bool = False) -> FormgraderS
             _("No lab is configured (HUB_URL is empty)."), code=ERROR_NO_LAB
         )
     record, _created = Formgrader.objects.get_or_create(cohort=cohort)
-    if record.synced_at is None:
-        # The first sync puts the course in the grader account's home, which
-        # the hub needs before it starts the server.
-        if record.sync_error and not retry:
-            return FormgraderState(False, "", record.sync_error, failed=True)
-        if cache.add(f"formgrader-sync-{cohort.pk}", True, SYNC_RETRY_S) or retry:
-            from courses.tasks import sync_formgrader
-
-            Formgrader.objects.filter(pk=record.pk).update(sync_error="")
-            transaction.on_commit(lambda: sync_formgrader.enqueue(cohort.pk))
-        return FormgraderState(False, "", _("Preparing the course…"))
-    hub_user = formgrader_user(cohort)
+    if record.synced_at is None or not formgrader_prepared(cohort.lab_course_id):
+        return _formgrader_prepare(cohort, record, retry=retry)
     try:
-        if hub.server_ready(hub_user):
-            return FormgraderState(True, formgrader_url(cohort), "")
-        # Once per start, not at each reload of the waiting page; the sweeper
-        # keeps the shares in step while the server runs.
-        if cache.add(f"formgrader-start-{cohort.pk}", True, SYNC_RETRY_S):
-            hub.ensure_user(hub_user)
-            formgrader_shares_sync(cohort=cohort, hub=hub)
-            hub.start_server(hub_user)
+        return _formgrader_start(cohort, hub)
     except (HubUnavailable, HubError) as error:
         raise ServiceError(
             _("The lab (JupyterHub) did not answer: %(error)s") % {"error": error},
             code="hub",
         ) from error
+
+
+def _formgrader_prepare(cohort: Cohort, record: Formgrader, *, retry: bool):
+    """Have a worker sync the cohort, which puts its course (back) in the
+    grader account's home, made again if it was deleted: the hub needs the
+    course before it starts the server."""
+    if record.sync_error and not retry:
+        return FormgraderState(False, "", record.sync_error, failed=True)
+    if cache.add(f"formgrader-sync-{cohort.pk}", True, SYNC_RETRY_S) or retry:
+        from courses.tasks import sync_formgrader
+
+        Formgrader.objects.filter(pk=record.pk).update(sync_error="")
+        transaction.on_commit(lambda: sync_formgrader.enqueue(cohort.pk))
+    return FormgraderState(False, "", _("Preparing the course…"))
+
+
+def _formgrader_start(cohort: Cohort, hub) -> FormgraderState:
+    hub_user = formgrader_user(cohort)
+    if hub.server_ready(hub_user):
+        if not formgrader_down(
+            hub_url=settings.HUB_URL, token=hub.token, hub_user=hub_user
+        ):
+            return FormgraderState(True, formgrader_url(cohort), "")
+        # It died: the hub counts it ready until its next poll. Stopped here,
+        # started at the next reload of the waiting page.
+        log.warning("formgrader server of %s is gone: starting it again", cohort)
+        hub.stop_server(hub_user)
+        cache.delete(f"formgrader-start-{cohort.pk}")
+        return FormgraderState(False, "", _("Starting the formgrader…"))
+    # Once per start, not at each reload of the waiting page; the sweeper
+    # keeps the shares in step while the server runs.
+    if cache.add(f"formgrader-start-{cohort.pk}", True, SYNC_RETRY_S):
+        hub.ensure_user(hub_user)
+        formgrader_shares_sync(cohort=cohort, hub=hub)
+        try:
+            hub.start_server(hub_user)
+        except HubError as error:
+            if error.status != 400 or "pending" not in str(error):
+                raise
+            cache.delete(f"formgrader-start-{cohort.pk}")  # still stopping
     return FormgraderState(False, "", _("Starting the formgrader…"))
 
 
@@ -311,7 +338,7 @@ def _pull_submission(submission: Submission, theirs: dict | None):
     for this same attempt; and whether anything was taken."""
     rows = {
         (r.notebook, r.cell): r
-        for r in SubmissionScore.objects.select_for_update().filter(
+        for r in SubmissionScore.objects.select_for_update(of=("self",)).filter(
             submission=submission
         )
     }

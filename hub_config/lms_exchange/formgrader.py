@@ -8,12 +8,18 @@ course directory and records scores and comments in its gradebook, which the
 LMS reads back. So nbgrader's buttons that would run learners' code here
 (autograde), rebuild what the LMS builds (generate), or release and collect
 answer with the LMS's address instead; the server's files cannot be changed,
-and it starts no kernels or terminals (hub_config/formgrader/).
+and it starts no kernels or terminals.
+
+The spawner names these classes on the server's command line (hub_config/
+lms_hub.py), which outranks every config file: importing this module is what
+makes nbgrader's buttons refuse, so a server that runs without it does not
+start at all, instead of running with nbgrader's defaults.
 """
 
 import os
 
 from jupyter_server.services.contents.largefilemanager import LargeFileManager
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.exchange.abc import ExchangeList
 from tornado import web
@@ -52,6 +58,15 @@ class FormgraderList(ExchangeList):
         return []
 
 
+class NoKernelManager(AsyncMappingKernelManager):
+    """Starts no kernel, by any name. ``KernelSpecManager.allowed_kernelspecs``
+    only hides kernels from the list: jupyter_client still starts one asked for
+    by name (python3 is always found), so it refuses nothing."""
+
+    async def start_kernel(self, *args, **kwargs):
+        raise web.HTTPError(403, messages.NO_KERNELS)
+
+
 class ReadOnlyContentsManager(LargeFileManager):
     """The course directory may be read (nbgrader's pages link to notebooks),
     never written: a file here could be a config that nbgrader executes."""
@@ -63,11 +78,15 @@ class ReadOnlyContentsManager(LargeFileManager):
     create_checkpoint = restore_checkpoint = delete_checkpoint = _refuse
 
 
+# On import, not only when the extension loads: the command line makes the
+# server import this module for its kernel and contents managers.
+for _name in REFUSED:
+    setattr(NbGraderAPI, _name, _refuse)
+
+
 def _jupyter_server_extension_points():
     return [{"module": "lms_exchange.formgrader"}]
 
 
 def _load_jupyter_server_extension(serverapp):
-    for name in REFUSED:
-        setattr(NbGraderAPI, name, _refuse)
     serverapp.log.info("lms_exchange.formgrader: grading by hand only")

@@ -25,6 +25,9 @@ IN_THE_LMS = (
     "and autograded (in a sandbox), and feedback is made and released, in the "
     "LMS: {admin_url}"
 )
+NO_KERNELS = (
+    "The formgrader runs no code: learners' notebooks run in the LMS's sandbox."
+)
 READ_ONLY = "The formgrader's files are kept by the LMS and cannot be changed here."
 NO_REMOVE = (
     "Removing assignments is not possible from a lab: the LMS keeps every "

@@ -4,15 +4,21 @@ signed in to the LMS lands in the formgrader with no other password and gives
 a score by hand there, and the LMS takes it. A learner, the instructor of
 another cohort and one who stopped teaching it are refused by the hub; the
 formgrader runs no learner's code, starts no kernel or terminal and changes no
-file."""
+file. Opening it checks and repairs it: a server that was killed, a course
+directory or a whole account that was deleted are made again."""
 
 import json
+import os
+import pwd
 import re
+import shutil
+import signal
 
 import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
+from courses.jupyter import names
 from courses.models import Submission
 from courses.services.cohorts import cohort_save
 from courses.services.formgrader import (
@@ -25,6 +31,7 @@ from tests.browser.helpers import screenshot
 from tests.grading import wait_for
 from tests.lab.kernel import signed_in_context
 from tests.labs import SPAWN_MS
+from tests.runs import delete_account
 
 pytestmark = [
     pytest.mark.browser,
@@ -58,6 +65,17 @@ def teacher(lab_person, roles):
 
 def call(page, method: str, path: str, body=None) -> dict:
     return page.evaluate(API, [method, path, body])
+
+
+def open_formgrader(page, live_server, lab, cohort) -> str:
+    """Open the cohort's formgrader from the LMS, as its button does; return
+    its base URL once it shows."""
+    base = f"{lab.url}/user/{formgrader_user(cohort)}"
+    page.goto(f"{live_server.url}/admin/cohort/{cohort.pk}/formgrader/")
+    expect(page).to_have_url(
+        re.compile(rf"{re.escape(base)}/formgrader"), timeout=SPAWN_MS
+    )
+    return base
 
 
 def test_an_instructor_grades_by_hand_in_the_formgrader_and_the_lms_takes_it(
@@ -128,8 +146,18 @@ def test_an_instructor_grades_by_hand_in_the_formgrader_and_the_lms_takes_it(
         answered["success"] is False
         and "autograded (in a sandbox)" in answered["error"]
     )
-    kernel = call(page, "POST", f"{base}/api/kernels", {"name": "python3"})
-    assert kernel["status"] >= 400, kernel
+    # Refused by its kernel manager, by any name: not by an accident such as
+    # too long a socket path (the allow-list of kernels refuses no start).
+    for name in ("python3", "lms-formgrader-runs-no-kernels"):
+        kernel = call(page, "POST", f"{base}/api/kernels", {"name": name})
+        assert kernel["status"] == 403, kernel
+    session = call(
+        page, "POST", f"{base}/api/sessions",
+        {"path": "x.ipynb", "type": "notebook", "kernel": {"name": "python3"}},
+    )  # fmt: skip
+    # jupyter_server answers 500 around the manager's refusal there.
+    assert session["status"] >= 400 and "runs no code" in session["text"], session
+    assert json.loads(call(page, "GET", f"{base}/api/kernels")["text"]) == []
     terminal = call(page, "POST", f"{base}/api/terminals")
     assert terminal["status"] == 404, terminal
     write = call(
@@ -180,3 +208,47 @@ def test_only_the_cohorts_instructors_get_into_its_formgrader(
         assert response.status == 403, (person.username, response.status, page.url)
         expect(page.get_by_text("Manage Assignments")).to_have_count(0)
         context.close()
+
+
+def test_the_formgrader_heals_when_its_server_course_or_account_is_gone(
+    browser,
+    live_server,
+    lab,
+    teacher,
+    lab_person,
+    manual_assignment,
+    submit,
+    answer,
+    cohort_enrol,
+    formgrader_accounts,
+    english_ui,
+):
+    cohort = manual_assignment.cohort
+    instructor = teacher("heal", cohort)
+    learner = cohort_enrol(lab_person("healed"))
+    submit(answer(), user=learner)
+    grader = formgrader_user(cohort)
+    lab.handles.append(grader)
+    context = signed_in_context(browser, live_server.url, instructor)
+    page = context.new_page()
+    open_formgrader(page, live_server, lab, cohort)
+
+    def listed(base: str) -> list:
+        found = call(page, "GET", f"{base}/formgrader/api/submitted_notebooks/ps1/ps1")
+        assert found["status"] == 200, found
+        return [n["student"] for n in json.loads(found["text"])]
+
+    account = names.system_user(grader)
+    # Its server killed and its course deleted, the hub not told: the next
+    # opening prepares the course again and starts a new server.
+    os.kill(lab.server_pid(grader), signal.SIGKILL)
+    shutil.rmtree(os.path.join(pwd.getpwnam(account).pw_dir, "course"))
+    assert listed(open_formgrader(page, live_server, lab, cohort)) == [learner.username]
+    # The whole account gone (what tests once did to a running LMS's).
+    delete_account(account)
+    assert listed(open_formgrader(page, live_server, lab, cohort)) == [learner.username]
+    # And once more with nothing wrong: it opens as it is.
+    server = lab.server_pid(grader)
+    open_formgrader(page, live_server, lab, cohort)
+    assert lab.server_pid(grader) == server
+    context.close()
