@@ -46,7 +46,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "lab_login.txt"
-RUN = f"b{os.getpid():x}"  # handles b<pid>-u<n>: tests/labs.py cleans dead runs
+RUN = f"b{os.getpid():x}"  # handles b<pid>-u<n>, deleted by name at the end
 SHELL = "#jp-main-dock-panel"
 VIEWPORT = {"width": 1280, "height": 800}
 CHROMIUM = "/usr/bin/chromium"  # as tests/browser/conftest.py drives it
@@ -354,7 +354,7 @@ def main() -> int:
             stop_hub(hub)
         if lms:
             stop_lms(lms)
-        delete_accounts(run=RUN)
+        delete_accounts(run=RUN, handles=[f"{RUN}-u{n}" for n in range(args.users + 1)])
         shutil.rmtree(directory, ignore_errors=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(_lines) + "\n")

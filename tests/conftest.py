@@ -18,7 +18,12 @@
   (see tests/hubs.py).
 - ``pipeline``, ``talent``: a hand-built talent pipeline for the dashboard's
   figures (see tests/pipeline.py).
+- ``_run_accounts`` (autouse, session): deletes the system accounts this run
+  recorded at its end, and those runs that were killed recorded at its start
+  (tests/runs.py); nothing else on the machine.
 """
+
+import os
 
 import pytest
 from django.contrib.auth.models import Group
@@ -40,6 +45,17 @@ from tests.factories import (
 from tests.hubs import hub, hub_env, load_hub_config, on_hub  # noqa: F401
 from tests.labs import lab, lab_handle, lab_hub, lab_person  # noqa: F401
 from tests.pipeline import pipeline, talent  # noqa: F401
+from tests.runs import clean_dead_runs, clean_run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _run_accounts():
+    root = os.geteuid() == 0  # only root makes (or may delete) system accounts
+    if root:
+        clean_dead_runs()
+    yield
+    if root:
+        clean_run()
 
 
 @pytest.fixture(autouse=True)

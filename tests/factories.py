@@ -1,6 +1,7 @@
 """factory_boy factories for people, institutions, catalogue pages and cohorts."""
 
 import datetime as dt
+import os
 
 import factory
 import wagtail_factories
@@ -8,7 +9,9 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from courses.jupyter.names import grader_user, system_user
 from courses.models import CataloguePage, Cohort, CoursePage, Institution, TrackPage
+from tests.runs import RUN, record_account
 
 PASSWORD = "correct horse battery staple"
 
@@ -76,7 +79,10 @@ class CoursePageFactory(wagtail_factories.PageFactory):
 
 
 class CohortFactory(factory.django.DjangoModelFactory):
-    """An open cohort: the window opened yesterday and closes in ten days."""
+    """An open cohort: the window opened yesterday and closes in ten days. Its
+    course id carries this run's name (tests/runs.py), and so its formgrader's
+    system account, recorded before it may exist: a running instance's
+    accounts or another run's are never this run's."""
 
     class Meta:
         model = Cohort
@@ -85,7 +91,7 @@ class CohortFactory(factory.django.DjangoModelFactory):
     course = factory.SubFactory(CoursePageFactory)
     institution = factory.SubFactory(InstitutionFactory)
     code = factory.Sequence(lambda n: f"run-{n}")
-    lab_course_id = factory.LazyAttribute(lambda o: f"{o.course.code}-{o.code}")
+    lab_course_id = factory.Sequence(lambda n: f"{RUN}-c{n}")
     starts_on = factory.LazyFunction(
         lambda: timezone.localdate() + dt.timedelta(days=20)
     )
@@ -103,3 +109,9 @@ class CohortFactory(factory.django.DjangoModelFactory):
     def instructors(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.instructors.set(extracted)
+
+    @factory.post_generation
+    def formgrader_account(obj, create, extracted, **kwargs):
+        # Only root makes system accounts (the formgrader's, on its first sync).
+        if create and os.geteuid() == 0 and obj.lab_course_id.startswith(RUN):
+            record_account(system_user(grader_user(obj.lab_course_id)))

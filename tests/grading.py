@@ -9,7 +9,8 @@
   task queue when the transaction commits unless ``grade=False``.
 - ``cohort_enrol(user)``: the user enrolled in the assignment's cohort.
 - ``manual_assignment``: ``assignment`` plus a written answer a person grades.
-- ``formgrader_accounts``: deletes the formgrader accounts a test made;
+- ``formgrader_accounts``: deletes the formgrader accounts of this run's
+  cohorts after the test (recorded by tests/factories.py);
   ``formgrader_grades(cohort, student)`` and ``formgrader_grade(cohort, student,
   cell, points, comment="")`` read and write that gradebook as the grader account.
 - ``backend``: the task backend for real workers (``db``; parametrize with
@@ -40,6 +41,7 @@ from courses.services.assignments import assignment_release, assignment_save
 from courses.services.submissions import submission_create
 from tests.factories import UserFactory
 from tests.jupyter.conftest import sandbox  # noqa: F401 - a fixture
+from tests.runs import delete_account, record_file
 
 SOURCE = Path(__file__).parent / "jupyter" / "fixtures" / "source" / "ps1"
 WRONG_SQUARES = "def squares(n):\n    return [i for i in range(1, n + 1)]"
@@ -312,15 +314,11 @@ def formgrader_grade(
 
 @pytest.fixture
 def formgrader_accounts():
-    """Formgrader accounts made during the test are deleted after it (their
-    course ids repeat between runs)."""
-    from tests.labs import delete_account
-
-    def graders() -> set[str]:
-        return {e.pw_name for e in pwd.getpwall() if "-grader_" in e.pw_name}
-
-    for name in graders():  # left by a run that was killed
-        delete_account(name)
+    """After the test, the formgrader accounts of this run's cohorts are deleted
+    (recorded by tests/factories.py): only those, never another run's or a
+    running LMS's (tests/runs.py)."""
     yield
-    for name in graders():
-        delete_account(name)
+    if record_file().exists():
+        for name in dict.fromkeys(record_file().read_text().split()):
+            if "-grader_" in name:
+                delete_account(name)

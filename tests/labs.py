@@ -8,7 +8,8 @@
   gives its own directories protect the secrets and the hub's state. Attributes:
   ``url``, ``api_url``, ``token`` (the LMS service's), ``client_secret``,
   ``secrets_dir``, ``state_dir``, ``process``; helpers below. At the end the hub
-  stops (with its labs) and this run's lab accounts are deleted with their homes.
+  stops (with its labs); the session deletes this run's lab accounts with their
+  homes (tests/runs.py).
 - ``lab``: ``lab_hub`` for one test: the LMS's settings point at it and the hub
   is the LMS's registered OIDC client; labs started during the test are stopped
   after it. Mark tests ``django_db(transaction=True, serialized_rollback=True)``.
@@ -16,7 +17,8 @@
   development fallback: every lab runs as this process's account, its home
   ``/tmp/<handle>``); ``shared_lab`` stops every lab of that hub after the test.
 - ``lab_handle``: ``lab_handle(label)`` returns a handle (hub user name) unique to
-  this run, ``t<pid>-<label><n>``; the session deletes its system account.
+  this run, ``<RUN>-<label><n>`` (tests/runs.py); its system account is recorded
+  and the session deletes it.
 - ``lab_person``: ``lab_person(label, **fields)`` makes an LMS person with such a
   handle (and a verified email).
 
@@ -32,7 +34,6 @@ import os
 import pwd
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -45,13 +46,11 @@ import pytest
 import requests
 
 from tests.hubs import CONFIG, ROOT, free_port
+from tests.runs import RUN, clean_run, delete_account, processes_of, record_account
 
 HUB_START_S = 60
 SERVER_READY_S = 90
 SPAWN_MS = SERVER_READY_S * 1000  # a spawn takes ~5 s; more on a busy machine
-RUN = f"t{os.getpid():x}"  # this run's handles: t<pid in hex>-<label><n>
-# Lab accounts of test (t) and benchmark (b) runs: <letter><pid in hex>-<label>.
-STALE_ACCOUNT = re.compile(r"^lab-[tb]([0-9a-f]+)-")
 
 
 @dataclass
@@ -140,42 +139,13 @@ def system_user(handle: str) -> str:
     return f"lab-{handle}"
 
 
-def processes_of(uid: int) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if entry.stat().st_uid == uid:
-                    pids.append(int(entry.name))
-            except FileNotFoundError:
-                pass
-    return pids
-
-
-def delete_account(name: str) -> None:
-    """Delete a lab's system account and home, ending what still runs as it."""
-    uid = pwd.getpwnam(name).pw_uid
-    for pid in processes_of(uid):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    # --force: a killed lab may linger as a zombie (PID 1 here reaps none).
-    subprocess.run(["userdel", "--force", "--remove", name], capture_output=True)
-
-
-def delete_accounts(*, run: str | None) -> None:
-    """Delete the lab accounts of run ``run`` (a handle prefix such as
-    ``t1a2b``), or with ``run=None`` those of runs that died (the pid in their
-    handle is no longer alive)."""
-    for entry in pwd.getpwall():
-        found = STALE_ACCOUNT.match(entry.pw_name)
-        if not found:
-            continue
-        if run is None and Path(f"/proc/{int(found.group(1), 16)}").exists():
-            continue
-        if run is None or entry.pw_name.startswith(f"lab-{run}-"):
-            delete_account(entry.pw_name)
+def delete_accounts(*, run: str, handles=()) -> None:
+    """Delete the lab accounts run ``run`` recorded (tests/runs.py), and those
+    of ``handles`` that carry its name (a benchmark's)."""
+    clean_run(run)
+    for handle in handles:
+        if handle.startswith(f"{run}-"):
+            delete_account(system_user(handle))
 
 
 def hub_environment(directory: Path, *, lms_url: str, hub_url: str) -> dict:
@@ -291,10 +261,9 @@ def _session_hub(live_server, spawner: str):
 def lab_hub(live_server):
     if os.geteuid() != 0:
         pytest.skip(reason="HUB_SPAWNER=local makes system accounts: run as root")
-    delete_accounts(run=None)  # left by runs that were killed
+    # This run's accounts are deleted at the end of the session (tests/conftest.py).
     with _session_hub(live_server, "local") as hub:
         yield hub
-    delete_accounts(run=RUN)
 
 
 @pytest.fixture(scope="session")
@@ -340,6 +309,7 @@ _numbers = itertools.count(1)
 def lab_handle(lab_hub):
     def make(label: str) -> str:
         handle = f"{RUN}-{label}{next(_numbers)}"
+        record_account(system_user(handle))
         lab_hub.handles.append(handle)
         return handle
 
