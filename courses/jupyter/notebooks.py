@@ -6,6 +6,7 @@ translation here and translated by the Django side (``_(template) % params``).
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 
 import nbformat
@@ -30,11 +31,28 @@ NOT_V4 = gettext_noop("%(name)s: not an nbformat 4 notebook.")
 INVALID = gettext_noop("%(name)s: not a valid notebook (%(error)s).")
 NO_CELLS = gettext_noop("%(name)s: the notebook has no cells.")
 NO_GRADE_ID = gettext_noop("%(cell)s is an nbgrader cell without a grade id.")
+BAD_GRADE_ID = gettext_noop(
+    "%(cell)s: its grade id may hold only letters, digits, '_' and '-'."
+)
 DUPLICATE_ID = gettext_noop("%(cell)s: its grade id is also used by cell %(other)d.")
 NO_POINTS = gettext_noop("%(cell)s is graded but has no points.")
-NO_MARKERS = gettext_noop(
-    "%(cell)s is a solution cell without '### BEGIN SOLUTION' / '### END SOLUTION' "
-    "markers: nbgrader would erase the whole cell."
+BAD_POINTS = gettext_noop("%(cell)s: its points must be a number, 0 or more.")
+MARKDOWN_GRADE = gettext_noop(
+    "%(cell)s: a graded Markdown cell must also be a solution cell (a written answer)."
+)
+MARKDOWN_SOLUTION = gettext_noop(
+    "%(cell)s: a Markdown solution cell must also be graded (give it points)."
+)
+TASK_NOT_MARKDOWN = gettext_noop("%(cell)s: a task cell must be a Markdown cell.")
+UNCLOSED_SOLUTION = gettext_noop(
+    "%(cell)s: '### BEGIN SOLUTION' without a matching '### END SOLUTION'."
+)
+NESTED_SOLUTION = gettext_noop(
+    "%(cell)s: '### BEGIN SOLUTION' inside another solution region."
+)
+REGION_OUTSIDE = gettext_noop(
+    "%(cell)s has '### BEGIN SOLUTION' but is not a solution cell: mark it as a "
+    "solution cell or remove the markers."
 )
 CELL_MISSING = gettext_noop("%(name)s: cell '%(id)s' is missing or its id was changed.")
 METADATA_CHANGED = gettext_noop(
@@ -74,29 +92,69 @@ def _nbgrader(cell) -> dict:
 
 
 def source_problems(name: str, notebook) -> list[Problem]:
-    """What nbgrader would get wrong in an instructor's source notebook."""
+    """What nbgrader itself refuses in an instructor's source notebook, named by
+    cell. Nothing more: a solution cell without BEGIN/END SOLUTION markers is
+    fine (nbgrader replaces the whole cell by the stub)."""
     problems, seen = [], {}
     for index, cell in enumerate(notebook.cells):
-        meta = _nbgrader(cell)
+        meta, where = _nbgrader(cell), {"cell": _label(name, index, cell)}
+        problems += [Problem(t, where) for t in _region_problems(cell, meta)]
         if not (meta.get("solution") or meta.get("grade") or meta.get("locked")):
             continue
-        where = {"cell": _label(name, index, cell)}
         grade_id = meta.get("grade_id")
         if not grade_id:
             problems.append(Problem(NO_GRADE_ID, where))
             continue
-        if grade_id in seen:
+        if not isinstance(grade_id, str) or not GRADE_ID.fullmatch(grade_id):
+            problems.append(Problem(BAD_GRADE_ID, where))
+        elif grade_id in seen:
             problems.append(
                 Problem(DUPLICATE_ID, {**where, "other": seen[grade_id] + 1})
             )
         seen.setdefault(grade_id, index)
-        if meta.get("grade") and meta.get("points") in (None, ""):
-            problems.append(Problem(NO_POINTS, where))
-        source = cell.get("source", "")
-        marked = "### BEGIN SOLUTION" in source and "### END SOLUTION" in source
-        if meta.get("solution") and cell.cell_type == "code" and not marked:
-            problems.append(Problem(NO_MARKERS, where))
+        problems += [Problem(t, where) for t in _cell_problems(cell, meta)]
     return problems
+
+
+GRADE_ID = re.compile(r"[A-Za-z0-9_\-]+")  # nbgrader's metadata schema
+
+
+def _cell_problems(cell, meta: dict) -> list[str]:
+    """nbgrader's MetadataValidator rules for one cell, as templates."""
+    found, markdown = [], cell.cell_type == "markdown"
+    points = meta.get("points")
+    if meta.get("grade") and "points" not in meta:
+        found.append(NO_POINTS)
+    elif "points" in meta and (
+        isinstance(points, bool) or not isinstance(points, int | float) or points < 0
+    ):
+        found.append(BAD_POINTS)
+    if meta.get("task"):
+        if not markdown:
+            found.append(TASK_NOT_MARKDOWN)
+    elif markdown and meta.get("grade") and not meta.get("solution"):
+        found.append(MARKDOWN_GRADE)
+    elif markdown and meta.get("solution") and not meta.get("grade"):
+        found.append(MARKDOWN_SOLUTION)
+    return found
+
+
+def _region_problems(cell, meta: dict) -> list[str]:
+    """nbgrader's ClearSolutions refusals: unbalanced or nested markers, or a
+    solution region in a cell that is not a solution cell."""
+    depth, regions = 0, 0
+    for line in cell.get("source", "").splitlines():
+        if "BEGIN SOLUTION" in line:  # nbgrader's test: a substring of the line
+            if depth:
+                return [NESTED_SOLUTION]
+            depth, regions = 1, regions + 1
+        elif "END SOLUTION" in line:
+            depth = 0
+    if depth:
+        return [UNCLOSED_SOLUTION]
+    if regions and not meta.get("solution"):
+        return [REGION_OUTSIDE]
+    return []
 
 
 def tampering(name: str, released, submitted) -> list[Problem]:

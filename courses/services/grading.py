@@ -281,7 +281,7 @@ def _grade(*, submission_id: int, token: str, sandbox=None, lane=None) -> str:
 def _record(submission_id: int, token: str, result: GradeResult) -> str:
     with transaction.atomic():
         submission = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("assignment")
             .filter(pk=submission_id, lease_token=token)
             .first()
@@ -304,6 +304,7 @@ def _record(submission_id: int, token: str, result: GradeResult) -> str:
             if kept_by_hand:
                 score_totals(submission)
         submission.grading_error = "\n".join(result.errors)[:10_000]
+        submission.grading_notes = list(result.notes)
         submission.penalty = late_penalty(submission.assignment, submission.late_by)
         submission.graded_at = timezone.now()
         submission.grading_seconds = result.seconds

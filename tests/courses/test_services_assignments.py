@@ -60,31 +60,48 @@ def test_valid_sources_give_a_release_and_a_preview(
 def broken(kind: str) -> bytes:
     notebook = source_notebook()
     cells = nbgrader_cells(notebook)
+    first, second = (c["metadata"]["nbgrader"] for c in cells[:2])
+    test = next(c for c in cells if c["metadata"]["nbgrader"].get("grade"))
+    solution = next(c for c in cells if c["metadata"]["nbgrader"].get("solution"))
     if kind == "duplicate grade id":
-        cells[1]["metadata"]["nbgrader"]["grade_id"] = cells[0]["metadata"]["nbgrader"][
-            "grade_id"
-        ]
+        second["grade_id"] = first["grade_id"]
     elif kind == "missing grade id":
-        del cells[0]["metadata"]["nbgrader"]["grade_id"]
-    elif kind == "solution without markers":
-        solution = next(
-            c for c in cells if c["metadata"]["nbgrader"].get("solution")
-            and c["cell_type"] == "code"
-        )  # fmt: skip
-        solution["source"] = "def answer():\n    return 42\n"
+        del first["grade_id"]
+    elif kind == "grade cell without points":
+        del test["metadata"]["nbgrader"]["points"]
+    elif kind == "negative points":
+        test["metadata"]["nbgrader"]["points"] = -1
+    elif kind == "unclosed solution":
+        solution["source"] = "def squares(n):\n    ### BEGIN SOLUTION\n    return []\n"
+    elif kind == "nested solution":
+        solution["source"] = "### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION"
+    elif kind == "solution outside a solution cell":
+        test["source"] += "\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION"
+    elif kind == "graded markdown that is no answer":
+        test["cell_type"], test["metadata"]["nbgrader"]["locked"] = "markdown", False
+        del test["outputs"], test["execution_count"]
+    elif kind == "grade id with spaces":
+        first["grade_id"] = "my cell"
     return json.dumps(notebook).encode()
 
 
+# Each is refused by nbgrader's generate_assignment too (tried with nbgrader 0.9).
 @pytest.mark.parametrize(
     ("kind", "says"),
     [
         ("duplicate grade id", "is also used by cell"),
         ("missing grade id", "without a grade id"),
-        ("solution without markers", "BEGIN SOLUTION"),
+        ("grade cell without points", "is graded but has no points"),
+        ("negative points", "must be a number, 0 or more"),
+        ("unclosed solution", "without a matching '### END SOLUTION'"),
+        ("nested solution", "inside another solution region"),
+        ("solution outside a solution cell", "is not a solution cell"),
+        ("graded markdown that is no answer", "must also be a solution cell"),
+        ("grade id with spaces", "may hold only letters"),
         ("unreadable json", "unreadable JSON"),
     ],
 )
-def test_broken_nbgrader_metadata_is_refused_with_the_cell_and_reason(
+def test_what_nbgrader_refuses_is_refused_with_the_cell_and_reason(
     cohort_factory, django_capture_on_commit_callbacks, kind, says
 ):
     notebook = b"{oops" if kind == "unreadable json" else broken(kind)
@@ -99,6 +116,83 @@ def test_broken_nbgrader_metadata_is_refused_with_the_cell_and_reason(
     problems = " ".join(assignment.problem_texts())
     assert says in problems and "ps1.ipynb" in problems
     assert not assignment.files.filter(kind="release").exists()
+
+
+def test_the_nbgrader_refusals_read_in_korean(
+    cohort_factory, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    assignment = checked(
+        cohort_factory(),
+        django_capture_on_commit_callbacks,
+        sources(**{"ps1.ipynb": broken("unclosed solution")}),
+    )
+
+    with translation.override("ko"):
+        problems = " ".join(assignment.problem_texts())
+    assert "### END SOLUTION" in problems and "없" in problems
+
+
+def test_solution_cells_without_markers_are_replaced_whole_as_nbgrader_does(
+    cohort_factory, django_capture_on_commit_callbacks
+):
+    notebook = source_notebook()
+    cells = nbgrader_cells(notebook)
+    code = next(c for c in cells if c["metadata"]["nbgrader"].get("solution"))
+    code["source"] = "def squares(n):\n    return [i * i for i in range(1, n + 1)]"
+    written = {
+        "cell_type": "markdown",
+        "id": "written",
+        "metadata": {
+            "nbgrader": {
+                "grade": True,
+                "grade_id": "explain",
+                "locked": False,
+                "points": 1,
+                "schema_version": 3,
+                "solution": True,
+                "task": False,
+            }
+        },  # fmt: skip
+        "source": "Squares grow quadratically.",
+    }
+    notebook["cells"].append(written)
+
+    assignment = checked(
+        cohort_factory(),
+        django_capture_on_commit_callbacks,
+        sources(**{"ps1.ipynb": json.dumps(notebook).encode()}),
+    )
+
+    assert assignment.state == Assignment.State.READY, assignment.problem_texts()
+    release = json.loads(
+        assignment.files.get(kind="release", path="ps1.ipynb").file.read()
+    )
+    by_id = {c["metadata"]["nbgrader"]["grade_id"]: c for c in nbgrader_cells(release)}
+    assert "".join(by_id["squares"]["source"]) == (
+        "# YOUR CODE HERE\nraise NotImplementedError()"
+    )
+    assert "".join(by_id["explain"]["source"]) == "YOUR ANSWER HERE"
+
+
+def test_a_50_mb_output_in_the_sources_is_dropped_from_the_release(
+    cohort_factory, django_capture_on_commit_callbacks
+):
+    notebook = source_notebook()
+    notebook["cells"][1]["outputs"] = [
+        {"output_type": "stream", "name": "stdout", "text": "z" * 50 * 2**20}
+    ]
+
+    assignment = checked(
+        cohort_factory(),
+        django_capture_on_commit_callbacks,
+        sources(**{"ps1.ipynb": json.dumps(notebook).encode()}),
+    )
+
+    assert assignment.state == Assignment.State.READY  # nbgrader clears outputs
+    release = assignment.files.get(kind="release", path="ps1.ipynb")
+    assert release.size < 100_000
 
 
 def test_sources_without_a_notebook_are_refused(

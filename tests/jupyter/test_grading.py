@@ -1,5 +1,6 @@
 """grade_submission on ordinary submissions, with real sandboxed kernels."""
 
+import json
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from courses.jupyter import (
     SandboxLimits,
     grade_submission,
 )
+from courses.jupyter.grading import precheck
 from tests.jupyter.conftest import SAWARNING, page_text
 
 pytestmark = [SAWARNING]
@@ -163,14 +165,16 @@ def test_scores_match_the_nbgrader_autograde_command(
         }
 
 
-def run_nbgrader_autograde(course) -> None:
+def run_nbgrader_autograde(course, check: bool = True) -> str:
+    """``nbgrader autograde ps1`` on the course; what it logged."""
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
-    subprocess.run(
+    done = subprocess.run(
         [bin_dir / "nbgrader", "autograde", "ps1", f"--course-dir={course.root}",
          f"--CourseDirectory.course_id={course.course_id}"],
-        check=True, env=env, capture_output=True, timeout=180,
+        check=check, env=env, capture_output=True, text=True, timeout=180,
     )  # fmt: skip
+    return done.stdout + done.stderr
 
 
 def cell_scores(course, student) -> dict[str, float]:
@@ -195,3 +199,178 @@ def test_the_released_notebook_has_no_hidden_tests(released_course):
     release = released_course.root / "release" / "ps1" / "ps1.ipynb"
     assert CANARY not in release.read_text()
     nbformat.validate(nbformat.read(release, as_version=4))
+
+
+# Notes: what the learner and the instructor are told ---------------------------
+
+LOOP = "while True:\n    pass"
+LOOP_IGNORING_INTERRUPTS = (
+    "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n" + LOOP
+)
+KILL_OWN_KERNEL = "import os\nos.kill(os.getpid(), 9)"
+TAMPERED_TEST = "assert True  # the learner's own version of the test"
+
+
+def notes_of(result) -> list[dict]:
+    notes = result.notes
+    assert json.loads(json.dumps(notes)) == notes  # stored as JSON by the LMS
+    return notes
+
+
+def test_a_cell_past_its_limit_is_noted_with_that_limit(
+    sandbox, course_factory, submission
+):
+    limits = SandboxLimits(timeout_per_cell=2, timeout_per_notebook=60)
+
+    result = grade_submission(
+        course=course_factory(), assignment="ps1", student="lena",
+        notebooks={"ps1": submission(before=[LOOP])}, limits=limits, feedback=False,
+    )  # fmt: skip
+
+    assert result.score == 4  # interrupted, the rest ran
+    assert notes_of(result) == [
+        {"code": "cell_timeout", "notebook": "ps1", "cell": 1, "seconds": 2}
+    ]
+    assert result.errors == (
+        "ps1: Cell 1 was stopped at the time limit of 2 s per cell.",
+    )
+
+
+def test_a_kernel_ignoring_the_interrupt_is_noted_with_the_cell_limit_not_4_s(
+    sandbox, course_factory, submission
+):
+    # nbclient then waits 4 s for output and says "timed out after 4 seconds":
+    # the note must state the learner's limit instead.
+    limits = SandboxLimits(timeout_per_cell=2, timeout_per_notebook=60)
+
+    result = grade_submission(
+        course=course_factory(), assignment="ps1", student="mona",
+        notebooks={"ps1": submission(before=[LOOP_IGNORING_INTERRUPTS])},
+        limits=limits, feedback=False,
+    )  # fmt: skip
+
+    assert (result.notebooks[0].status, result.score) == (GRADED, 0)
+    assert notes_of(result) == [
+        {"code": "cell_timeout", "notebook": "ps1", "cell": 1, "seconds": 2},
+        {"code": "kernel_stuck", "notebook": "ps1", "cell": 1, "seconds": 2},
+    ]
+    assert not any("4 s" in e or "4 seconds" in e for e in result.errors)
+
+
+def test_the_notebook_limit_is_noted_when_it_cuts_a_cell_short(
+    sandbox, course_factory, submission
+):
+    limits = SandboxLimits(timeout_per_cell=3, timeout_per_notebook=4)
+
+    result = grade_submission(
+        course=course_factory(), assignment="ps1", student="nina",
+        notebooks={"ps1": submission(before=[LOOP, LOOP])}, limits=limits,
+        feedback=False,
+    )  # fmt: skip
+
+    assert result.score == 0  # the tests were not run
+    assert notes_of(result) == [
+        {"code": "cell_timeout", "notebook": "ps1", "cell": 1, "seconds": 3},
+        {"code": "notebook_timeout", "notebook": "ps1", "seconds": 4},
+    ]
+
+
+def test_output_past_the_limit_is_noted_with_the_limit(
+    sandbox, course_factory, submission
+):
+    limits = SandboxLimits(output_bytes=1000)
+
+    result = grade_submission(
+        course=course_factory(), assignment="ps1", student="omar",
+        notebooks={"ps1": submission(before=["print('z' * 5000)"])}, limits=limits,
+        feedback=False,
+    )  # fmt: skip
+
+    assert result.score == 4
+    assert notes_of(result) == [
+        {"code": "output_truncated", "notebook": "ps1", "bytes": 1000}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("limits", "notebook", "note"),
+    [
+        (SandboxLimits(notebook_bytes=100), None, {"code": "too_large", "bytes": 100}),
+        (SandboxLimits(max_cells=3), None,
+         {"code": "too_many_cells", "cells": 7, "max_cells": 3}),
+        (SandboxLimits(), b"{not json", {"code": "not_a_notebook"}),
+    ],
+)  # fmt: skip
+def test_a_notebook_refused_before_grading_is_noted_without_the_parsers_words(
+    sandbox, course_factory, submission, limits, notebook, note
+):
+    result = grade_submission(
+        course=course_factory(), assignment="ps1", student="pia",
+        notebooks={"ps1": notebook or submission()}, limits=limits, feedback=False,
+    )  # fmt: skip
+
+    assert result.could_not_grade and result.needs_manual_grade
+    assert notes_of(result) == [{**note, "notebook": "ps1"}]
+    assert result.errors  # the English reason, for staff, as before
+
+
+def test_broken_nbgrader_metadata_is_noted_with_its_cell(tmp_path, submission):
+    nb = nbformat.reads(submission(), as_version=4)
+    graded = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    del graded.metadata.nbgrader["grade_id"]
+    path = tmp_path / "ps1.ipynb"
+    nbformat.write(nb, path)
+    note = precheck(path, SandboxLimits())
+    index = nb.cells.index(graded) + 1
+    assert (note.code, dict(note.params)) == ("broken_metadata", {"cell": index})
+    assert "no grade id" in note.english  # the detail, for staff
+
+
+def test_a_killed_kernel_is_left_for_grading_by_hand_as_nbgrader_autograde_does(
+    sandbox, course_factory, submission
+):
+    notebooks = {
+        "killer": submission(before=["x = 1", KILL_OWN_KERNEL]),
+        "tamper": tampered(submission(), "test_mean"),
+    }
+    by_command, by_engine = course_factory(), course_factory()
+    for student, notebook in notebooks.items():
+        folder = by_command.root / "submitted" / student / "ps1"
+        folder.mkdir(parents=True)
+        (folder / "ps1.ipynb").write_bytes(notebook)
+    log = run_nbgrader_autograde(by_command, check=False)
+
+    killed = grade(by_engine, "killer", notebooks["killer"], feedback=False)
+    tampered_result = grade(by_engine, "tamper", notebooks["tamper"], feedback=False)
+
+    # The command fails that notebook and leaves every grade to a person.
+    assert "DeadKernelError" in log
+    assert grades(by_command, "killer") == grades(by_engine, "killer")
+    assert set(grades(by_engine, "killer").values()) == {(None, True)}
+    notebook = killed.notebook("ps1")
+    assert (notebook.status, notebook.needs_manual_grade) == (COULD_NOT_GRADE, True)
+    assert notes_of(killed) == [{"code": "kernel_died", "notebook": "ps1", "cell": 2}]
+    assert not (by_engine.root / "autograded" / "killer" / "ps1" / "ps1.ipynb").exists()
+    # A changed test: the command warns and grades the released one; so do we.
+    assert "Attribute 'checksum' for cell test_mean has changed!" in log
+    assert grades(by_command, "tamper") == grades(by_engine, "tamper")
+    assert tampered_result.score == 4
+    assert notes_of(tampered_result) == [
+        {"code": "grade_cell_changed", "notebook": "ps1", "cell": "test_mean",
+         "change": "checksum"}
+    ]  # fmt: skip
+
+
+def tampered(notebook: bytes, grade_id: str) -> bytes:
+    nb = nbformat.reads(notebook.decode(), as_version=4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            cell.source = TAMPERED_TEST
+    return nbformat.writes(nb).encode()
+
+
+def grades(course, student) -> dict[str, tuple]:
+    """Each grade's automatic score and flag, as nbgrader's gradebook holds it."""
+    with Gradebook(course.gradebook_url, course_id=course.course_id) as gb:
+        submitted = gb.find_submission_notebook("ps1", "ps1", student)
+        return {g.name: (g.auto_score, g.needs_manual_grade) for g in submitted.grades}

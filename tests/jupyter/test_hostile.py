@@ -5,6 +5,7 @@ by the module fixture ``graded``; each test then checks one of them. The worker'
 own environment holds fake secrets, which must never reach a learner's kernel.
 """
 
+import copy
 import json
 import os
 import secrets
@@ -277,9 +278,10 @@ def test_killing_the_parent_is_refused(graded):
     assert graded.first_output("kill_parent").count("PermissionError") == 2
 
 
-def test_a_kernel_that_kills_itself_is_graded_with_the_rest_not_run(graded):
+def test_a_kernel_that_kills_itself_is_left_for_grading_by_hand(graded):
+    # As ``nbgrader autograde`` does (tests/jupyter/test_grading.py compares).
     notebook = graded.result("kill_own_kernel").notebooks[0]
-    assert (notebook.status, notebook.score) == (GRADED, 0)
+    assert (notebook.status, notebook.needs_manual_grade) == (COULD_NOT_GRADE, True)
     assert any("kernel died" in error for error in notebook.errors)
 
 
@@ -353,6 +355,7 @@ DATABASE_SOCKETS = ("/var/run/postgresql/.s.PGSQL.5432", "/run/mysqld/mysqld.soc
 
 def try_sockets(targets: list[str]) -> str:
     return f"""{Path(unix_sockets.__file__).read_text()}
+import copy
 import json
 work = os.getcwd()
 print("SOCKETS", json.dumps({{
@@ -383,3 +386,76 @@ def test_no_unix_socket_outside_the_job_is_reachable(sandbox, course_factory,
     assert {a: e for a, e in seen["targets"].items() if e not in refused} == {}
     assert {seen["targets"][path] for path in databases} <= {"ENOENT"}
     assert set(seen["own"].values()) == {"connected"}  # its own still work
+
+
+# -- notebooks that break nbgrader's gradebook ----------------------------------
+# Each ends at once with a reason and waits for a person, as ``nbgrader
+# autograde`` leaves them (it stops with an error); what nbgrader repairs by
+# itself (duplicate cell ids) is graded as it grades it.
+
+
+def edited(notebook: bytes, edit) -> bytes:
+    nb = nbformat.reads(notebook.decode(), as_version=4)
+    edit(nb)
+    return json.dumps(nb).encode()  # as written, not validated (or repaired)
+
+
+def nbgrader_cell(nb, grade_id):
+    return next(c for c in nb.cells if c.metadata.nbgrader.get("grade_id") == grade_id)
+
+
+def same_cell_ids(nb):
+    for cell in nb.cells:
+        cell.id = "same"
+
+
+def grade_cell_twice(nb):
+    nb.cells.append(copy.deepcopy(nbgrader_cell(nb, "test_mean")))
+
+
+def points_removed(nb):
+    del nbgrader_cell(nb, "test_squares").metadata.nbgrader["points"]
+
+
+def output_50_mb(nb):
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="z" * 50 * 1024**2)
+    ]
+
+
+@pytest.fixture(scope="module")
+def bad_input(sandbox, course_factory, submission):
+    course = course_factory()
+    notebooks = {
+        "same_cell_ids": edited(submission(), same_cell_ids),
+        "grade_cell_twice": edited(submission(), grade_cell_twice),
+        "points_removed": edited(submission(), points_removed),
+        "output_50_mb": edited(submission(), output_50_mb),
+    }
+    results, _seconds = grade_all(course, notebooks)
+    return results
+
+
+@pytest.mark.filterwarnings("ignore:Non-unique cell id")
+def test_duplicate_cell_ids_are_repaired_and_graded_as_nbgrader_does(bad_input):
+    result = bad_input["same_cell_ids"]
+    assert (result.notebooks[0].status, result.score, result.errors) == (GRADED, 4, ())
+
+
+@pytest.mark.parametrize(
+    ("student", "reason"),
+    [
+        ("grade_cell_twice", "grade id 'test_mean' used twice"),
+        ("points_removed", "grade cell 'test_squares' without points"),
+        ("output_50_mb", f"larger than {SandboxLimits().notebook_bytes} bytes"),
+    ],
+)
+def test_a_notebook_nbgrader_cannot_grade_waits_for_a_person_with_the_reason(
+    bad_input, student, reason
+):
+    result = bad_input[student]
+    notebook = result.notebooks[0]
+    assert (notebook.status, notebook.needs_manual_grade) == (COULD_NOT_GRADE, True)
+    assert all(cell.auto_score is None for cell in notebook.cells)
+    assert reason in " ".join(result.errors)
+    assert result.seconds < 15  # refused before any kernel starts
