@@ -86,20 +86,27 @@ def pipe(name: str, stream) -> None:
 
 
 def start(commands: dict[str, list[str]], env: dict[str, str]) -> dict:
-    processes = {}
-    for name, command in commands.items():
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        threading.Thread(target=pipe, args=(name, process.stdout), daemon=True).start()
-        processes[name] = process
-    return processes
+    return {name: launch(name, command, env) for name, command in commands.items()}
+
+
+def launch(name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    threading.Thread(target=pipe, args=(name, process.stdout), daemon=True).start()
+    return process
+
+
+# django-tasks-db's worker exits when the database goes away (a restart): it and
+# the sweeper are started again, as a service manager would; their jobs are
+# safe (grading leases). Any other process exiting stops the whole system.
+RESTARTED = ("worker", "sweeper")
 
 
 def stop(processes: dict) -> None:
@@ -150,13 +157,21 @@ def main() -> int:
     manage("seed_demo", env=env)
     if LAB:
         manage("lab_setup", env=env)
-    processes = start(services(env), env)
+    commands = services(env)
+    processes = start(commands, env)
     banner(env)
     signal.signal(signal.SIGTERM, interrupt)
     try:
-        while all(p.poll() is None for p in processes.values()):
+        while True:
             time.sleep(0.5)
-        dead = [name for name, p in processes.items() if p.poll() is not None]
+            dead = [name for name, p in processes.items() if p.poll() is not None]
+            if any(name not in RESTARTED for name in dead):
+                break
+            for name in dead:
+                code = processes[name].returncode
+                print(f"{name} exited ({code}); starting it again.", file=sys.stderr)
+                time.sleep(2)  # a database coming back needs a moment
+                processes[name] = launch(name, commands[name], env)
         print(f"Stopped because {', '.join(dead)} exited.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -104,7 +104,9 @@ def assignment_check(*, assignment_id: int) -> Assignment | None:
             {"template": p.template, "params": p.params} for p in refused.problems
         ]
     with transaction.atomic():
-        assignment = Assignment.objects.select_for_update().get(pk=assignment_id)
+        assignment = Assignment.objects.select_for_update(of=("self",)).get(
+            pk=assignment_id
+        )
         current = sorted(
             assignment.files.filter(kind=Kind.SOURCE).values_list("sha256", flat=True)
         )
@@ -126,7 +128,9 @@ def assignment_check(*, assignment_id: int) -> Assignment | None:
 @transaction.atomic
 def assignment_release(*, assignment: Assignment, at=None) -> Assignment:
     """Release now (or at ``at``): learners see it in their lab from then on."""
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update(of=("self",)).get(
+        pk=assignment.pk
+    )
     if assignment.state != Assignment.State.READY:
         raise ServiceError(
             _("Only an assignment without problems can be released."),

@@ -23,7 +23,7 @@ def cohort_save(*, cohort: Cohort, instructors=None) -> Cohort:
         cohort.lab_course_id = _lab_course_id(cohort)
     else:
         # Lock first so that the seat check in clean() sees every enrolment.
-        before = Cohort.objects.select_for_update().get(pk=cohort.pk)
+        before = Cohort.objects.select_for_update(of=("self",)).get(pk=cohort.pk)
     teachers = set(before.instructors.values_list("pk", flat=True)) if before else set()
     cohort.full_clean()
     cohort.save()

@@ -138,7 +138,7 @@ def _evaluate(cohort: Cohort, users=None) -> EvaluationOutcome:
 def completion_evaluate(*, enrollment: Enrollment) -> Completion | None:
     """Apply the cohort's rule to one enrolment: issue, keep or revoke."""
     enrollment = (
-        Enrollment.objects.select_for_update()
+        Enrollment.objects.select_for_update(of=("self",))
         .select_related("cohort", "user")
         .get(pk=enrollment.pk)
     )
@@ -149,7 +149,7 @@ def completion_evaluate(*, enrollment: Enrollment) -> Completion | None:
 @transaction.atomic
 def completion_cohort_evaluate(*, cohort: Cohort) -> EvaluationOutcome:
     """Apply the cohort's rule to every enrolment of it (staff's re-evaluate)."""
-    list(cohort.enrollments.select_for_update().filter(status__in=CAN_PASS))
+    list(cohort.enrollments.select_for_update(of=("self",)).filter(status__in=CAN_PASS))
     return _evaluate(cohort)
 
 
@@ -191,7 +191,9 @@ def _reason(reason: str) -> str:
 def completion_issue(*, enrollment: Enrollment, by, reason: str) -> Completion:
     """Staff pass a person whatever the rule says; the rule never revokes it."""
     reason = _reason(reason)
-    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).get(
+        pk=enrollment.pk
+    )
     if enrollment.status not in CAN_PASS:
         raise ServiceError(
             _("Only a person holding a seat in the cohort can pass it."),
@@ -209,7 +211,7 @@ def completion_revoke(*, completion: Completion, by, reason: str) -> Completion:
     """Staff revoke a completion (kept, with who and why); the rule does not
     issue it again, staff may."""
     reason = _reason(reason)
-    Enrollment.objects.select_for_update().get(pk=completion.enrollment_id)
+    Enrollment.objects.select_for_update(of=("self",)).get(pk=completion.enrollment_id)
     completion = _completions(completion.cohort_id)[completion.enrollment_id]
     if not completion.is_valid:
         raise ServiceError(
@@ -223,7 +225,7 @@ def attendance_mark(*, cohort: Cohort, attended) -> EvaluationOutcome:
     """Set who attended (enrolment ids in ``attended``; the others did not) among
     the cohort's seat holders, and evaluate those whose mark changed."""
     attended = {int(pk) for pk in attended}
-    seats = cohort.enrollments.select_for_update().filter(
+    seats = cohort.enrollments.select_for_update(of=("self",)).filter(
         status__in=Enrollment.SEAT_HOLDING
     )
     changed = [e for e in seats if e.attended != (e.pk in attended)]
@@ -252,7 +254,7 @@ def _track_completion_valid(record: TrackCompletion, passed: Completion) -> bool
 def track_completion_evaluate(*, user, track: TrackPage) -> TrackCompletion | None:
     """Apply the track's policy to one person: complete, keep, revoke or
     restore their track completion (and its certificate)."""
-    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update(of=("self",)).filter(pk=user.pk).first()
     standing = track_standing(user=user, track=track)
     record = TrackCompletion.objects.filter(user=user, track=track).first()
     passed = standing.fulfilling

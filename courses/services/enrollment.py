@@ -39,7 +39,7 @@ class EnrollmentOutcome:
 
 
 def _lock_cohort(cohort: Cohort) -> Cohort:
-    return Cohort.objects.select_for_update().get(pk=cohort.pk)
+    return Cohort.objects.select_for_update(of=("self",)).get(pk=cohort.pk)
 
 
 def _check_joinable(cohort: Cohort) -> None:
@@ -167,7 +167,9 @@ def enrollment_approve(
 ) -> EnrollmentOutcome:
     """Admit an applicant: a seat if one is left, otherwise the waitlist."""
     cohort = _lock_cohort(enrollment.cohort)
-    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).get(
+        pk=enrollment.pk
+    )
     if enrollment.status != Status.APPLIED:
         raise ServiceError(
             _("Only pending applications can be approved or rejected."),
@@ -184,7 +186,9 @@ def enrollment_reject(
     *, enrollment: Enrollment, actor, message: str = ""
 ) -> EnrollmentOutcome:
     """Turn down an application, telling the applicant ``message``."""
-    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).get(
+        pk=enrollment.pk
+    )
     if enrollment.status != Status.APPLIED:
         raise ServiceError(
             _("Only pending applications can be approved or rejected."),
@@ -201,7 +205,9 @@ def enrollment_withdraw(
 ) -> EnrollmentOutcome:
     """Leave a cohort (or remove someone from it) and promote the waitlist."""
     cohort = _lock_cohort(enrollment.cohort)
-    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).get(
+        pk=enrollment.pk
+    )
     if enrollment.status == Status.WITHDRAWN:
         return EnrollmentOutcome(enrollment, changed=False)
     if enrollment.status not in (Status.APPLIED, Status.WAITLISTED, Status.ENROLLED):
@@ -224,7 +230,7 @@ def waitlist_promote(*, cohort: Cohort) -> list[Enrollment]:
     if free <= 0:
         return []
     promoted = list(
-        cohort.enrollments.select_for_update()
+        cohort.enrollments.select_for_update(of=("self",))
         .filter(status=Status.WAITLISTED)
         .order_by("waitlisted_at", "pk")[:free]
     )

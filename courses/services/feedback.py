@@ -116,7 +116,9 @@ def manual_grade_save(
 ) -> Submission:
     """Scores given by hand, per (notebook, cell): they replace the automatic
     ones of those cells, as in nbgrader's formgrader."""
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    submission = Submission.objects.select_for_update(of=("self",)).get(
+        pk=submission.pk
+    )
     if submission.status not in (Status.GRADED, Status.MANUAL):
         raise ServiceError(
             _("Only a graded submission can be graded by hand."), code=ERROR_NOT_GRADED

@@ -44,7 +44,7 @@ class SubmissionOutcome:
 
 def _lock_enrollment(user, assignment: Assignment) -> Enrollment:
     enrollment = (
-        Enrollment.objects.select_for_update()
+        Enrollment.objects.select_for_update(of=("self",))
         .filter(
             user=user,
             cohort=assignment.cohort_id,
