@@ -67,7 +67,15 @@ def bind_dev_null(target: str) -> None:
         raise OSError(err, f"bind /dev/null on {target}: {os.strerror(err)}")
 
 
+# Learners' code yields the CPU to the LMS: at a deadline, kernels busy with
+# hundreds of notebooks must not starve the web processes taking submissions
+# (bench/deadline.py: the exchange API timed out under a full grading load).
+# Raising one's priority again needs CAP_SYS_NICE, which the kernel lacks.
+KERNEL_NICENESS = 10
+
+
 def become_learner(args: argparse.Namespace, limits: dict) -> None:
+    os.nice(KERNEL_NICENESS)
     limits = {**limits, "core": 0}
     for name, which in RLIMITS.items():
         if limits.get(name) is not None:

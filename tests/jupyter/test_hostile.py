@@ -84,6 +84,11 @@ for path in ["/proc/1/environ", "/proc/self/environ"]:
         print(path, open(path, "rb").read())
     except OSError as e:
         print(path, type(e).__name__)
+print("niceness", os.nice(0))
+try:
+    os.nice(-5)
+except OSError as e:
+    print("renice", type(e).__name__)
 """
 KILL_PARENT = """
 import os
@@ -260,6 +265,8 @@ def test_the_kernel_sees_none_of_the_workers_secrets(graded):
     assert graded.result("environment").score == 4
     output = graded.first_output("environment")
     assert "None None" in output and "/proc/1/environ PermissionError" in output
+    # It runs below the LMS's priority and cannot raise its own.
+    assert "niceness 10" in output and "renice PermissionError" in output
     feedback = page_text(graded.result("environment").notebooks[0].feedback_html)
     for value in SECRETS.values():
         assert value not in output and value not in feedback
