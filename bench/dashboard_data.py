@@ -199,14 +199,15 @@ def submissions(cursor, rng: random.Random, shape: dict, rows, total: int) -> in
                         return
                     yield (
                         f"{n}\t{attempt}\t{at}\t0\tlab\t\t[]\tgraded\t{task}\t{user}"
-                        f"\t\t1\t\t0\t{rng.randint(0, 10)}\t10\t\t{{}}\n"
+                        f"\t\t1\t\t0\t{rng.randint(0, 10)}\t10\t\t{{}}\t[]\n"
                     )
 
     # COPY fills no Django default: every NOT NULL column is written here.
     columns = (
         "id, attempt, submitted_at, late_by, source, idempotency_key, warnings,"
         " status, assignment_id, user_id, grading_error, grading_tries, lease_token,"
-        " penalty, score, max_score, formgrader_timestamp, grader_comments"
+        " penalty, score, max_score, formgrader_timestamp, grader_comments,"
+        " grading_notes"
     )
     return _copy(cursor, "courses_submission", columns, generate())
 
