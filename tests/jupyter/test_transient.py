@@ -17,18 +17,22 @@ pytestmark = [SAWARNING, pytest.mark.timeout(120)]
 LIMITS = SandboxLimits(timeout_per_cell=3)
 
 
+def grade(course, submission, sandbox):
+    return grade_submission(
+        course=course,
+        assignment="ps1",
+        student="alice",
+        notebooks={"ps1": submission()},
+        limits=LIMITS,
+        sandbox=sandbox,
+        feedback=False,
+    )
+
+
 def test_a_kernel_that_does_not_start_is_transient(sandbox, course_factory, submission):
     broken = dataclasses.replace(sandbox, python=Path("/nonexistent/python3"))
     with pytest.raises(TransientGradingError):
-        grade_submission(
-            course=course_factory(),
-            assignment="ps1",
-            student="alice",
-            notebooks={"ps1": submission()},
-            limits=LIMITS,
-            sandbox=broken,
-            feedback=False,
-        )
+        grade(course_factory(), submission, broken)
 
 
 def test_a_locked_gradebook_is_transient_and_the_next_try_grades(
@@ -39,25 +43,9 @@ def test_a_locked_gradebook_is_transient_and_the_next_try_grades(
     holder.execute("BEGIN EXCLUSIVE")  # another writer that never lets go
     try:
         with pytest.raises(TransientGradingError):
-            grade_submission(
-                course=course,
-                assignment="ps1",
-                student="alice",
-                notebooks={"ps1": submission()},
-                limits=LIMITS,
-                sandbox=sandbox,
-                feedback=False,
-            )
+            grade(course, submission, sandbox)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    result = grade_submission(
-        course=course,
-        assignment="ps1",
-        student="alice",
-        notebooks={"ps1": submission()},
-        limits=LIMITS,
-        sandbox=sandbox,
-        feedback=False,
-    )
+    result = grade(course, submission, sandbox)
     assert not result.could_not_grade and result.score == result.max_score
