@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from courses import services
 from courses.jupyter import names
-from tests.labs import SPAWN_MS
+from tests.labs import SERVER_READY_S, SPAWN_MS
 
 pytestmark = [
     pytest.mark.browser,
@@ -58,6 +58,7 @@ def test_disabled_account_loses_its_running_lab_and_cannot_sign_in_again(
     lab.wait_for(
         lambda: lab.server(person.username) is None,
         "the lab of a disabled account still runs",
+        SERVER_READY_S,  # a stop, like a spawn, is slow on a busy machine
     )
     assert lab_groups(lab, person.username) == set()
     # A fresh browser with the person's LMS session: the LMS asks for a password
@@ -98,7 +99,9 @@ def test_learner_who_withdrew_cannot_start_the_lab_again(
     sign_in(learner)
     sign_in_to_hub(page, lab)
     services.enrollment_withdraw(enrollment=enrollment, actor=learner)
-    lab.wait_for(lambda: not lab_groups(lab, learner.username), "groups emptied")
+    lab.wait_for(
+        lambda: not lab_groups(lab, learner.username), "groups emptied", SERVER_READY_S
+    )
 
     response = page.goto(f"{lab.url}/hub/spawn/{learner.username}")
 
