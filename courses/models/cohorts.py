@@ -91,6 +91,22 @@ class Cohort(models.Model):
         default=False,
         help_text=_("On-site camps: staff mark who attended; only they can pass."),
     )
+    required_minimum = models.DecimalField(
+        _("minimum on each required assignment (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "Optional: each assignment marked as required must score at least this."
+        ),
+    )
+    lab_required = models.BooleanField(
+        _("lab activity required"),
+        default=False,
+        help_text=_("Only people who used the lab during the cohort can pass."),
+    )
     is_cancelled = models.BooleanField(
         _("cancelled"),
         default=False,

@@ -17,6 +17,7 @@ class Completion(LearnerRecord, models.Model):
     class Source(models.TextChoices):
         RULE = "rule", _("By the cohort's completion rule")
         STAFF = "staff", _("Issued by staff")
+        CONFIRMED = "confirmed", _("Confirmed early by an instructor")
 
     enrollment = models.OneToOneField(
         "courses.Enrollment", on_delete=models.CASCADE, related_name="completion"
@@ -38,7 +39,7 @@ class Completion(LearnerRecord, models.Model):
     grade = models.DecimalField(
         _("weighted grade (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    source = models.CharField(_("how"), max_length=8, choices=Source)
+    source = models.CharField(_("how"), max_length=12, choices=Source)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -94,6 +95,7 @@ class TrackCompletion(LearnerRecord, models.Model):
     )
     completed_at = models.DateTimeField(_("completed at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("why revoked"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("track completion")
@@ -148,6 +150,7 @@ class Certificate(LearnerRecord, models.Model):
     title_en = models.CharField(_("title (English)"), max_length=300)
     issued_at = models.DateTimeField(_("issued at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("why revoked"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("certificate")

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .base import LearnerRecord
@@ -52,6 +53,13 @@ class Enrollment(LearnerRecord, models.Model):
         blank=True,
         help_text=_("Place in the queue: the earliest is promoted first."),
     )
+    admitted_at = models.DateTimeField(
+        _("admitted at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the person first held a seat; kept if they withdraw."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -68,6 +76,14 @@ class Enrollment(LearnerRecord, models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.cohort} · {self.get_status_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The funnel's "admitted" outlives the seat (a withdrawal keeps it).
+        if self.admitted_at is None and self.status in self.SEAT_HOLDING:
+            self.admitted_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "admitted_at"}
+        super().save(*args, **kwargs)
 
     @property
     def holds_seat(self) -> bool:
