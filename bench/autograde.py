@@ -30,8 +30,11 @@ is ``RESULT autograde ratio=<lms / cli throughput> per_nb_vs_bare=<x>
 same_scores=<true|false>``.
 
 Environment (optional): BENCH_PG (postgresql://postgres@127.0.0.1:5432);
-BENCH_GRADING_CONCURRENCY, for experiments only: another pool width than the
-default (the RESULT line is then not the issue's measurement).
+BENCH_DB (lms_bench_autograde; must start with ``lms_bench``); BENCH_OUT (the
+output file); for tests and experiments only (the RESULT line is then not the
+issue's measurement): BENCH_SUBMISSIONS (40; fewer take one of each kind first,
+then correct ones), BENCH_BARE_RUNS (5), BENCH_GRADING_CONCURRENCY (another
+pool width than the default).
 """
 
 import decimal
@@ -53,15 +56,23 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.database import database_create, database_drop, lms_environment  # noqa: E402
+from bench.database import (  # noqa: E402
+    database_create,
+    database_drop,
+    database_name,
+    lms_environment,
+)
 
-RESULTS = ROOT / "bench" / "results" / "autograde.txt"
+RESULTS = Path(
+    os.environ.get("BENCH_OUT", ROOT / "bench" / "results" / "autograde.txt")
+)
 SOURCE = ROOT / "tests" / "jupyter" / "fixtures" / "source" / "ps1"
 VENV_BIN = ROOT / ".venv" / "bin"
-DB_NAME = "lms_bench_autograde"
+DB_NAME = database_name("lms_bench_autograde")
 ASSIGNMENT = "ps1"
 CELL_TIMEOUT = 3
-BARE_RUNS = 5
+BARE_RUNS = int(os.environ.get("BENCH_BARE_RUNS", "5"))
+SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", "40"))
 CONCURRENCY = os.environ.get("BENCH_GRADING_CONCURRENCY", "")
 
 # What each kind of submission puts in the answer cells (grade_id -> source);
@@ -84,6 +95,8 @@ MIX = [
     *["raises in total"] * 2,
     "loops in mean",
 ]
+if SUBMISSIONS != len(MIX):
+    MIX = (list(KINDS) + ["correct"] * SUBMISSIONS)[:SUBMISSIONS]
 _lines: list[str] = []
 
 

@@ -10,9 +10,12 @@ track page and a course page, interleaved over several rounds (medians). The
 output is also written to ``bench/results/catalogue.txt``.
 
 Environment (all optional): BENCH_PG (server URL without database,
-default ``postgresql://postgres@127.0.0.1:5432``), BENCH_REDIS_URL (default
-``redis://127.0.0.1:6379/7``), BENCH_WORKERS (3), BENCH_THREADS (4),
-BENCH_CONNECTIONS (12), BENCH_ROUNDS (9), BENCH_SECONDS (3).
+default ``postgresql://postgres@127.0.0.1:5432``), BENCH_DB (``lms_bench``; must
+start with ``lms_bench``), BENCH_REDIS_URL (default ``redis://127.0.0.1:6379/7``),
+BENCH_CACHE_PREFIX (``lms-bench``), BENCH_DATA_DIR (``data/bench``), BENCH_WORKERS
+(3), BENCH_THREADS (4), BENCH_CONNECTIONS (12), BENCH_ROUNDS (9), BENCH_SECONDS (3),
+BENCH_WARMUP_S (1, a page), BENCH_SMALL (20) and BENCH_LARGE (200) courses a
+track, BENCH_OUT (the output file).
 """
 
 import os
@@ -24,17 +27,26 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results" / "catalogue.txt"
-PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-DB_NAME = "lms_bench"
+sys.path.insert(0, str(ROOT))
+from bench.database import PG, database_name  # noqa: E402
+
+RESULTS = Path(
+    os.environ.get("BENCH_OUT", ROOT / "bench" / "results" / "catalogue.txt")
+)
+DB_NAME = database_name("lms_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
-CACHE_PREFIX = "lms-bench"
+CACHE_PREFIX = os.environ.get("BENCH_CACHE_PREFIX", "lms-bench")
+DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", ROOT / "data" / "bench"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "12"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "9"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
-SIZES = {"small": 20, "large": 200}
+WARMUP = float(os.environ.get("BENCH_WARMUP_S", "1"))
+SIZES = {
+    "small": int(os.environ.get("BENCH_SMALL", "20")),
+    "large": int(os.environ.get("BENCH_LARGE", "200")),
+}
 TRIVIAL = "/bench/trivial/"
 
 _lines: list[str] = []
@@ -55,7 +67,7 @@ def environment() -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "false",
-        "DATA_DIR": str(ROOT / "data" / "bench"),
+        "DATA_DIR": str(DATA_DIR),
         "LOG_LEVEL": "WARNING",
     }
     os.environ.update(env)
@@ -170,7 +182,7 @@ def run_rounds(base: str, targets: dict[str, str], pgid: int) -> dict:
     from bench.http_load import measure
 
     for path in targets.values():  # warm the page cache and each worker
-        measure(base + path, seconds=1, connections=CONNECTIONS)
+        measure(base + path, seconds=WARMUP, connections=CONNECTIONS)
     names = list(targets)
     rps: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
@@ -238,9 +250,10 @@ def main() -> int:
     environment()
     say("bench/catalogue.py: anonymous catalogue pages vs a trivial Django view")
     pages = prepare()
+    # Keyed by the full sizes, as the RESULT line names them, whatever the size.
     counts = {n: queries(pages[key]) for n, key in (("20", "small"), ("200", "large"))}
-    for n, (cold, warm) in counts.items():
-        say(f"SQL queries, track page, {n:>3} courses: {cold} cold, {warm} cached")
+    for (cold, warm), size in zip(counts.values(), SIZES.values(), strict=True):
+        say(f"SQL queries, track page, {size:>3} courses: {cold} cold, {warm} cached")
     for key in ("course_small", "course"):
         cold, warm = queries(pages[key])
         say(f"SQL queries, course page ({key}): {cold} cold, {warm} cached")
@@ -254,5 +267,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(main())

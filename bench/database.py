@@ -11,6 +11,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 
 
+def database_name(default: str) -> str:
+    """BENCH_DB, else ``default``; the benches drop it first, so only names of
+    their own (``lms_bench…``) are taken."""
+    name = os.environ.get("BENCH_DB", default)
+    if not name.startswith("lms_bench"):
+        raise SystemExit(f"BENCH_DB must start with lms_bench, not {name!r}")
+    return name
+
+
 def psql(sql: str, *, check: bool = True) -> None:
     subprocess.run(["psql", f"{PG}/postgres", "-q", "-c", sql], check=check)
 

@@ -11,8 +11,9 @@ same server, alternating. Afterwards every stored file is compared with what
 was sent: ``lost`` counts answers that were not 201 or whose file is missing or
 altered. Output also goes to ``bench/results/exchange.txt``.
 
-Environment (optional): BENCH_PG, BENCH_SUBMISSIONS (200), BENCH_CONCURRENCY (8),
-BENCH_WORKERS (3), BENCH_THREADS (4).
+Environment (optional): BENCH_PG, BENCH_DB (lms_bench_exchange; must start with
+``lms_bench``), BENCH_SUBMISSIONS (200), BENCH_CONCURRENCY (8), BENCH_LEARNERS
+(40), BENCH_WORKERS (3), BENCH_THREADS (4), BENCH_OUT (the output file).
 """
 
 import base64
@@ -33,15 +34,15 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.database import database_create, lms_environment  # noqa: E402
+from bench.database import database_create, database_name, lms_environment  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results" / "exchange.txt"
-DB_NAME = "lms_bench_exchange"
+RESULTS = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "results" / "exchange.txt"))
+DB_NAME = database_name("lms_bench_exchange")
 SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", "200"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
-LEARNERS = 40
+LEARNERS = int(os.environ.get("BENCH_LEARNERS", "40"))
 UPLOAD = "/bench/upload/"
 _lines: list[str] = []
 
@@ -63,7 +64,7 @@ def environment(hub_api: str, data_dir: Path) -> dict[str, str]:
 
 
 def setup_course(hub) -> dict:
-    """A released assignment, 40 enrolled learners with hub tokens (in-process)."""
+    """A released assignment, enrolled learners with hub tokens (in-process)."""
     import django
 
     django.setup()

@@ -27,6 +27,9 @@ context each time (nothing cached, so both load all of JupyterLab):
 The lab is stopped between runs. A first learner warms up (not counted). The
 ratio is sso / bare, both from their first request to the shell visible. The
 output is also written to bench/results/lab_login.txt.
+
+Environment (optional): BENCH_RUN (``b<pid>``), the prefix of the learners'
+handles and so of their system accounts; BENCH_OUT (the output file).
 """
 
 import argparse
@@ -45,8 +48,11 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results" / "lab_login.txt"
-RUN = f"b{os.getpid():x}"  # handles b<pid>-u<n>, deleted by name at the end
+RESULTS = Path(
+    os.environ.get("BENCH_OUT", ROOT / "bench" / "results" / "lab_login.txt")
+)
+# Handles <RUN>-u<n>, deleted by name at the end; a test gives its run's name.
+RUN = os.environ.get("BENCH_RUN", f"b{os.getpid():x}")
 SHELL = "#jp-main-dock-panel"
 VIEWPORT = {"width": 1280, "height": 800}
 CHROMIUM = "/usr/bin/chromium"  # as tests/browser/conftest.py drives it
@@ -318,7 +324,7 @@ def main() -> int:
         "bench/lab_login.py: the lab through the LMS's sign-in vs a bare API start,"
         f" {args.users} learners (+1 warm-up), {os.cpu_count()} CPUs"
     )
-    directory = Path(tempfile.mkdtemp(prefix="lms-bench-lab-"))
+    directory = Path(tempfile.mkdtemp(prefix=f"lms-bench-lab-{RUN}-"))
     directory.chmod(0o711)
     (directory / "data").mkdir(mode=0o700)
     lms_port, hub_port = free_port(), free_port()
