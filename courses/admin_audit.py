@@ -6,6 +6,7 @@ their cohorts' (``selectors.audit``); the CSV holds the rows of the same filter.
 Entries are written by django-auditlog (``courses.audit``).
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
@@ -107,7 +108,8 @@ def _model_name(content_type: ContentType, plural: bool = False) -> str:
 
 @dataclass
 class AuditRow:
-    time: str
+    time: str  # Seoul, "2026-12-04 15:40:09": sortable in a spreadsheet
+    at: dt.datetime  # the page shows it in the reader's zone and language
     person: str
     record: str
     object: str
@@ -137,7 +139,11 @@ def _person(entry: LogEntry) -> str:
 
 
 def _shown(value) -> str:
-    return "—" if value in (None, "None", "") else str(value)
+    if value in (None, "None", ""):
+        return "—"
+    # auditlog stores a boolean as Python's "True"/"False": say it as a word.
+    words = {"True": gettext("yes"), "False": gettext("no")}
+    return words.get(str(value), str(value))
 
 
 def _field_label(model, name: str) -> str:
@@ -169,6 +175,7 @@ def audit_row(entry: LogEntry) -> AuditRow:
     when = timezone.localtime(entry.timestamp, ZoneInfo(settings.TIME_ZONE))
     return AuditRow(
         time=when.strftime("%Y-%m-%d %H:%M:%S"),
+        at=entry.timestamp,
         person=_person(entry),
         record=_model_name(entry.content_type),
         object=entry.object_repr,

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -35,6 +35,11 @@ from courses.services.feedback import (
     manual_grade_save,
 )
 from courses.services.formgrader import formgrader_may_open, formgrader_open
+
+
+def _shown_time(moment: dt.datetime) -> str:
+    """``moment`` as the reader reads it: their zone, their language's format."""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def _administrators_only(request) -> None:
@@ -314,7 +319,7 @@ class ExtensionGrantView(WagtailAdminTemplateMixin, FormView):
         messages.success(
             self.request,
             _("%(name)s may now submit until %(when)s.")
-            % {"name": data["learner"], "when": timezone.localtime(data["due_at"])},
+            % {"name": data["learner"], "when": _shown_time(data["due_at"])},
         )
         return redirect("assignment:inspect", self.assignment.pk)
 

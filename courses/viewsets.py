@@ -419,6 +419,10 @@ class SubmissionInspectView(ScopedObjectMixin, generic.InspectView):
         return context
 
 
+def _late_word(submission) -> str:
+    return _("yes") if submission.is_late else _("no")
+
+
 class SubmissionViewSet(ScopedViews, ModelViewSet):
     """Who submitted what and when: the instructors' view of arrivals."""
 
@@ -433,7 +437,8 @@ class SubmissionViewSet(ScopedViews, ModelViewSet):
         "assignment",
         "attempt",
         "submitted_at",
-        Column("is_late", label=_("Late")),
+        # A word, not Python's True/False.
+        Column("is_late", label=_("Late"), accessor=_late_word),
         "status",
     ]
     filterset_class = SubmissionFilterSet

@@ -7,7 +7,7 @@ selector or service; every refusal is a ServiceError mapped to a 4xx in
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import APIKeyHeader
@@ -19,6 +19,7 @@ from courses.services import ServiceError
 from courses.services.archives import archive_read, archive_write
 from courses.services.lab import lab_identity
 from courses.services.submissions import ERROR_NOT_FOUND, submission_create
+from lms.middleware import person_time_zone
 from lms.ratelimit import rate_limit
 
 
@@ -35,6 +36,8 @@ class HubToken(APIKeyHeader):
         if person is not None:
             # Labs send no Accept-Language: answer in the person's own language.
             translation.activate(person.language)
+            if zone := person_time_zone(person):
+                timezone.activate(zone)  # TimeZoneMiddleware resets it after
         return person
 
 

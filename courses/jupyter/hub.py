@@ -4,6 +4,7 @@ Errors become ``HubUnavailable`` (the hub cannot be reached: try again later) or
 ``HubError`` (the hub answered with an error), with messages a person can act on.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -51,6 +52,20 @@ class HubClient:
                 message = response.text
             raise HubError(response.status_code, str(message)[:300])
         return response
+
+    @staticmethod
+    def time(value: str | None) -> dt.datetime | None:
+        """A timestamp of the hub's API (ISO 8601, UTC) as an aware datetime.
+
+        None for a missing or unreadable one: a display must not fail on it.
+        """
+        if not value:
+            return None
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
     def whoami(self) -> dict | None:
         """The owner of this client's token, or None if the hub does not know it."""

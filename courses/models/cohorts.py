@@ -166,7 +166,9 @@ class Cohort(models.Model):
     def ends_at(self) -> dt.datetime:
         """The end of the last day, in the site's time zone."""
         day_after = self.ends_on + dt.timedelta(days=1)
-        return timezone.make_aware(dt.datetime.combine(day_after, dt.time.min))
+        # The site's zone, not the reader's: a cohort closes at one instant.
+        site = timezone.get_default_timezone()
+        return dt.datetime.combine(day_after, dt.time.min, tzinfo=site)
 
     def seats_taken(self) -> int:
         from .enrollment import Enrollment

@@ -73,7 +73,9 @@ def enrollment_of_user(*, user, enrollment_id: int) -> Enrollment | None:
 def cohorts_taught_by(*, user) -> list[Cohort]:
     """The cohorts ``user`` teaches that have not ended, soonest first."""
     return list(
-        user.taught_cohorts.filter(ends_on__gte=timezone.localdate())
+        user.taught_cohorts.filter(
+            ends_on__gte=timezone.localdate(timezone=timezone.get_default_timezone())
+        )
         .select_related("course", "institution")
         .order_by("starts_on", "pk")
     )

@@ -224,7 +224,8 @@ def enrollment_withdraw(
 
 def waitlist_promote(*, cohort: Cohort) -> list[Enrollment]:
     """Give free seats to the longest-waiting people; call with the cohort locked."""
-    if cohort.is_cancelled or cohort.ends_on < timezone.localdate():
+    today = timezone.localdate(timezone=timezone.get_default_timezone())
+    if cohort.is_cancelled or cohort.ends_on < today:
         return []
     free = cohort.seats - cohort.seats_taken()
     if free <= 0:

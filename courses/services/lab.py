@@ -112,7 +112,7 @@ class LabServer:
     user: object  # the LMS person, None for a hub-only account
     hub_name: str
     running: bool
-    last_activity: str | None
+    last_activity: dt.datetime | None  # aware; the hub's ISO string parsed
 
 
 def lab_servers() -> list[LabServer]:
@@ -129,7 +129,7 @@ def lab_servers() -> list[LabServer]:
             user=people.get(u["name"]),
             hub_name=u["name"],
             running=bool(u.get("servers")),
-            last_activity=u.get("last_activity"),
+            last_activity=HubClient.time(u.get("last_activity")),
         )
         for u in hub_users
     ]

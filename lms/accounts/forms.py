@@ -31,7 +31,7 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "affiliation", "language"]
+        fields = ["full_name", "affiliation", "language", "time_zone"]
         widgets = {
             "full_name": forms.TextInput({"autocomplete": "name"}),
             "affiliation": forms.TextInput({"autocomplete": "organization"}),

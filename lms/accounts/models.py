@@ -1,9 +1,27 @@
+import functools
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .usernames import HANDLE_MAX_LENGTH, validate_handle
+
+
+@functools.cache
+def _zones() -> list[str]:
+    return sorted(zoneinfo.available_timezones())
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Every IANA time zone; "" is the site's own (settings.TIME_ZONE).
+
+    A callable, so the migration does not copy the system's tz database.
+    """
+    default = gettext("Default (%(zone)s)") % {"zone": settings.TIME_ZONE}
+    return [("", default), *((zone, zone) for zone in _zones())]
 
 
 class User(AbstractUser):
@@ -40,6 +58,14 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
         help_text=_("The language of the mail we send you."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        default="",
+        choices=time_zone_choices,
+        help_text=_("Times are shown to you in this zone."),
     )
 
     objects = UserManager()

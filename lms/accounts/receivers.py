@@ -1,8 +1,12 @@
-"""Reactions to allauth's signals."""
+"""Reactions to allauth's and Wagtail's signals."""
 
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.signals import authenticator_added
+from django.db.models.signals import post_save
 from django.dispatch import receiver
+from wagtail.users.models import UserProfile
+
+from .models import User
 
 
 @receiver(authenticator_added)
@@ -16,3 +20,16 @@ def record_second_factor(sender, request, user, authenticator, **kwargs) -> None
         record_authentication(
             request, user, "mfa", id=authenticator.pk, type=authenticator.type
         )
+
+
+@receiver(post_save, sender=UserProfile)
+def follow_admin_time_zone(sender, instance, created, **kwargs) -> None:
+    """A zone chosen on the Wagtail admin's account page holds on the site too.
+
+    A profile just created holds no choice yet (Wagtail makes one on first use).
+    """
+    if created:
+        return
+    User.objects.filter(pk=instance.user_id).exclude(
+        time_zone=instance.current_time_zone
+    ).update(time_zone=instance.current_time_zone)

@@ -1,6 +1,7 @@
 from allauth.idp.oidc.models import Client
 from django.conf import settings
 from django.db import transaction
+from wagtail.users.models import UserProfile
 
 from courses.jupyter.names import GROUPS_CLAIM, HUB_CLIENT_ID
 
@@ -11,15 +12,32 @@ HUB_SCOPES = ["openid", "profile", "email", GROUPS_CLAIM]
 
 @transaction.atomic
 def user_profile_update(
-    *, user: User, full_name: str, affiliation: str, language: str
+    *,
+    user: User,
+    full_name: str,
+    affiliation: str,
+    language: str,
+    time_zone: str = "",
 ) -> User:
-    """Change a person's name, affiliation and language; the lab handle stays."""
+    """Change a person's name, affiliation, language and time zone; the lab
+    handle stays."""
     user.full_name = full_name
     user.affiliation = affiliation
     user.language = language
+    user.time_zone = time_zone
     user.full_clean()
-    user.save(update_fields=["full_name", "affiliation", "language"])
+    user.save(update_fields=["full_name", "affiliation", "language", "time_zone"])
+    user_admin_time_zone_set(user=user, time_zone=time_zone)
     return user
+
+
+def user_admin_time_zone_set(*, user: User, time_zone: str) -> None:
+    """Give the Wagtail admin the same zone: it activates its own profile's zone
+    (or settings.TIME_ZONE) for every admin view, over the LMS's middleware."""
+    profile = UserProfile.get_for_user(user)
+    if profile.current_time_zone != time_zone:
+        profile.current_time_zone = time_zone
+        profile.save(update_fields=["current_time_zone"])
 
 
 @transaction.atomic

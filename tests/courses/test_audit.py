@@ -241,7 +241,9 @@ def test_the_csv_holds_the_rows_of_the_page(
     client = client_for(staff_member)
     query = {"person": learner.email}
 
-    page = trail_rows(client.get(reverse(TRAIL), query).content.decode())
+    html_page = client.get(reverse(TRAIL), query).content.decode()
+    page = trail_rows(html_page)
+    instants = re.findall(r'<time datetime="([^"]+)"', html_page)
     response = client.get(reverse("audit_trail_csv"), query)
 
     assert response["Content-Type"].startswith("text/csv")
@@ -255,9 +257,12 @@ def test_the_csv_holds_the_rows_of_the_page(
         "Changes (before → after)",
     ]
     assert len(rows) - 1 == len(page) >= 1
-    for csv_row, page_row in zip(rows[1:], page, strict=True):
-        assert csv_row[0] == page_row[0] and csv_row[1] == page_row[1]
-        assert csv_row[4] == page_row[3]
+    seoul = ZoneInfo("Asia/Seoul")
+    for csv_row, page_row, at in zip(rows[1:], page, instants, strict=True):
+        # The page shows the reader's zone and format, the CSV Seoul's digits.
+        when = dt.datetime.fromisoformat(at).astimezone(seoul)
+        assert csv_row[0] == when.strftime("%Y-%m-%d %H:%M:%S")
+        assert csv_row[1] == page_row[1] and csv_row[4] == page_row[3]
 
 
 def test_filters_narrow_by_kind_of_record_and_object(
