@@ -15,18 +15,37 @@ from wagtail.admin.widgets.button import Button
 
 from courses import selectors
 from courses.admin_views import CohortAdminPage, cohort_or_404
+from courses.models.assignments import ERROR_REQUIRED_DELETE
 from courses.selectors.completion import (
     cohort_completion_roster,
+    cohort_counts_nothing,
     completions_manageable_by,
 )
 from courses.services import ServiceError
+from courses.services.assignments import assignment_delete
 from courses.services.completion import (
     EvaluationOutcome,
     attendance_mark,
     completion_cohort_evaluate,
+    completion_confirm,
     completion_issue,
     completion_revoke,
 )
+
+
+class RequiredAssignmentDeleteMixin:
+    """For the assignment delete view: deletes through the service, which
+    refuses an assignment marked required (the rule would ask for work that no
+    longer exists) with a message, instead of an error page."""
+
+    def run_before_hook(self):
+        if self.request.method == "POST" and self.object.required:
+            messages.error(self.request, str(ERROR_REQUIRED_DELETE))
+            return redirect(reverse("assignment:edit", args=[self.object.pk]))
+        return super().run_before_hook()
+
+    def delete_action(self):
+        assignment_delete(assignment=self.object)
 
 
 def completion_button(cohort) -> Button:
@@ -39,7 +58,7 @@ class CohortCompletionView(CohortAdminPage):
     attendance, each completion with its actions.
 
     Template: ``courses/admin/cohort_completion.html``; context: ``cohort``,
-    ``rows``, ``passed``, ``required``.
+    ``rows``, ``passed``, ``required``, ``counts_nothing``.
     """
 
     page_title = gettext_lazy("Completion")
@@ -55,6 +74,7 @@ class CohortCompletionView(CohortAdminPage):
             bool(r.completion and r.completion.is_valid) for r in rows
         )
         context["required"] = self.cohort.assignments.filter(required=True)
+        context["counts_nothing"] = cohort_counts_nothing(cohort=self.cohort)
         return context
 
 
@@ -109,6 +129,25 @@ def enrollment_completion_issue(request, pk: int):
 
 
 @require_POST
+def enrollment_completion_confirm(request, pk: int):
+    """Confirm the early completion of someone who passes so far but whose
+    standing is not decided yet; recorded with who and when. POST only."""
+    enrollment = get_object_or_404(
+        selectors.enrollments_manageable_by(request.user).select_related("user"), pk=pk
+    )
+    try:
+        completion_confirm(enrollment=enrollment, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The completion of %(name)s is confirmed.") % {"name": enrollment.user},
+        )
+    return _back(enrollment.cohort_id)
+
+
+@require_POST
 def completion_revoke_view(request, pk: int):
     """Revoke one completion (kept on record), with a reason. POST only."""
     completion = get_object_or_404(
@@ -149,6 +188,11 @@ def completion_urls():
             "enrollment/<int:pk>/completion/issue/",
             enrollment_completion_issue,
             name="enrollment_completion_issue",
+        ),
+        path(
+            "enrollment/<int:pk>/completion/confirm/",
+            enrollment_completion_confirm,
+            name="enrollment_completion_confirm",
         ),
         path(
             "completion/<int:pk>/revoke/",

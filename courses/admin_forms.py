@@ -21,6 +21,12 @@ from courses.services.archives import uploads_read
 from courses.services.roles import INSTRUCTORS
 
 ERROR_LAB_ID_TAKEN = _("Another cohort already has the lab course id %(lab_id)s.")
+ERROR_PASS_MARK_RANGE = _(
+    "The pass mark is a percentage of the weighted grade: from 0 to 100."
+)
+ERROR_MINIMUM_RANGE = _(
+    "The minimum on each required assignment is a percentage: from 0 to 100."
+)
 
 
 class CohortForm(WagtailAdminModelForm):
@@ -41,7 +47,9 @@ class CohortForm(WagtailAdminModelForm):
             "instructors",
             "is_cancelled",
             "pass_mark",
+            "required_minimum",
             "attendance_required",
+            "lab_required",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -62,6 +70,20 @@ class CohortForm(WagtailAdminModelForm):
             # Course and code make the lab course id, which never changes.
             self.fields["course"].disabled = True
             self.fields["code"].disabled = True
+
+    def _percent(self, name: str, message: str):
+        value = self.cleaned_data.get(name)
+        if value is not None and not 0 <= value <= 100:
+            # A rule nobody (or everybody) could meet: refused here, clearly,
+            # rather than with the model validator's generic text.
+            raise forms.ValidationError(message)
+        return value
+
+    def clean_pass_mark(self):
+        return self._percent("pass_mark", ERROR_PASS_MARK_RANGE)
+
+    def clean_required_minimum(self):
+        return self._percent("required_minimum", ERROR_MINIMUM_RANGE)
 
     def clean(self):
         cleaned = super().clean()

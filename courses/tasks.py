@@ -59,3 +59,14 @@ def sync_formgrader(cohort_id: int) -> dict:
 
     cohort = Cohort.objects.filter(pk=cohort_id).first()
     return formgrader_sync(cohort=cohort) if cohort else {}
+
+
+@task()
+def sweep_completions(hours: float = 25) -> int:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from courses.services.completion import completion_sweep
+
+    return completion_sweep(since=timezone.now() - dt.timedelta(hours=hours))

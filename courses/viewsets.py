@@ -17,7 +17,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import selectors, services
-from courses.admin_completion import completion_button
+from courses.admin_completion import RequiredAssignmentDeleteMixin, completion_button
 from courses.admin_filters import (
     AssignmentFilterSet,
     EnrollmentFilterSet,
@@ -175,7 +175,13 @@ class CohortViewSet(ScopedViews, ModelViewSet):
             MultiFieldPanel(["seats", "mode", "is_cancelled"], heading=_("Enrolment")),
             FieldPanel("instructors"),
             MultiFieldPanel(
-                ["pass_mark", "attendance_required"], heading=_("Completion rule")
+                [
+                    "pass_mark",
+                    "required_minimum",
+                    "attendance_required",
+                    "lab_required",
+                ],
+                heading=_("Completion rule"),
             ),
         ],
         base_form_class=CohortForm,
@@ -353,11 +359,16 @@ class AssignmentIndexView(ScopedIndexView):
         )
 
 
+class AssignmentDeleteView(RequiredAssignmentDeleteMixin, generic.DeleteView):
+    pass
+
+
 class AssignmentViewSet(ScopedViews, ModelViewSet):
     model = Assignment
     icon = "doc-full"
     menu_label = _("Assignments")
     index_view_class = AssignmentIndexView
+    delete_view_class = scoped(AssignmentDeleteView)
     add_view_class = AssignmentCreateView
     edit_view_class = AssignmentEditView
     inspect_view_class = AssignmentInspectView

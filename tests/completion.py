@@ -7,6 +7,12 @@ as the grader leaves them (no kernels).
 - ``make_submission(assignment, user, score=8, max_score=10, status=GRADED)``:
   an attempt with one graded question (``nb``/``q1``) holding the score.
 - ``passing(cohort, user, score=8)``: enrolled, one assignment past due scored.
+- ``ended(days_ago=1)`` / ``running(started_days_ago=30)`` / ``upcoming()``:
+  cohort fields (for ``cohort_factory(**ended())``): its dates, with an
+  enrolment window that closed before it ended. Completion is decided only
+  after a cohort starts, so the rule's tests need one of these.
+- ``closed(cohort, name)``: a released assignment that refuses late work, due
+  yesterday: graded, it lets a running cohort's standing be decided early.
 """
 
 import datetime as dt
@@ -18,6 +24,50 @@ from courses.models import Assignment, Enrollment, Submission, SubmissionScore
 
 D = decimal.Decimal
 Status = Submission.Status
+
+
+def _cohort_dates(starts: dt.date, ends: dt.date) -> dict:
+    now = timezone.now()
+    closes = min(now, timezone.make_aware(dt.datetime.combine(ends, dt.time.min)))
+    return {
+        "starts_on": starts,
+        "ends_on": ends,
+        "enrollment_opens_at": closes - dt.timedelta(days=40),
+        "enrollment_closes_at": closes - dt.timedelta(days=1),
+    }
+
+
+def ended(*, days_ago: int = 1, length: int = 60) -> dict:
+    """A cohort whose last day was ``days_ago`` days ago (Seoul)."""
+    ends = timezone.localdate() - dt.timedelta(days=days_ago)
+    return _cohort_dates(ends - dt.timedelta(days=length), ends)
+
+
+def running(*, started_days_ago: int = 30, ends_in_days: int = 30) -> dict:
+    """A cohort that started ``started_days_ago`` days ago and is still on."""
+    today = timezone.localdate()
+    return _cohort_dates(
+        today - dt.timedelta(days=started_days_ago),
+        today + dt.timedelta(days=ends_in_days),
+    )
+
+
+def upcoming(*, starts_in_days: int = 30, length: int = 60) -> dict:
+    """A cohort that has not started; its enrolment window is open."""
+    starts = timezone.localdate() + dt.timedelta(days=starts_in_days)
+    now = timezone.now()
+    return {
+        "starts_on": starts,
+        "ends_on": starts + dt.timedelta(days=length),
+        "enrollment_opens_at": now - dt.timedelta(days=1),
+        "enrollment_closes_at": now + dt.timedelta(days=starts_in_days - 1),
+    }
+
+
+def closed(cohort, name="ps1", **fields) -> Assignment:
+    """Released, refusing late work, due yesterday: it can no longer change."""
+    fields.setdefault("late_policy", Assignment.LatePolicy.REFUSE)
+    return make_assignment(cohort, name, due_in_days=-1, **fields)
 
 
 def enrol(cohort, user, status=Enrollment.Status.ENROLLED) -> Enrollment:

@@ -15,6 +15,10 @@ from .base import LearnerRecord
 
 ERROR_DUE_BEFORE_RELEASE = _("The due date must come after the release.")
 ERROR_CAP_BELOW_PENALTY = _("The cap cannot be smaller than one day's penalty.")
+ERROR_REQUIRED_DELETE = _(
+    "This assignment is required to pass the cohort: nobody could pass without "
+    "it. Unmark “required to pass” first, then delete it."
+)
 
 
 class Assignment(models.Model):
@@ -134,6 +138,13 @@ class Assignment(models.Model):
             errors["penalty_cap"] = ERROR_CAP_BELOW_PENALTY
         if errors:
             raise ValidationError(errors)
+
+    def delete(self, *args, **kwargs):
+        # As stored, not as edited in memory: the record decides what the
+        # cohort's rule requires.
+        if Assignment.objects.filter(pk=self.pk, required=True).exists():
+            raise ValidationError(ERROR_REQUIRED_DELETE, code="required")
+        return super().delete(*args, **kwargs)
 
     def problem_texts(self) -> list[str]:
         """The problems found in the sources, in the reader's language."""

@@ -132,6 +132,13 @@ class TrackPage(CodedPage):
         context.update(track_detail(track=self))
         return context
 
+    @property
+    def completion_rule(self) -> str:
+        """The completion policy as one sentence in the active language."""
+        from courses.selectors.completion import track_rule
+
+        return track_rule(track=self)
+
 
 class CoursePage(CodedPage):
     """A course of a track; people join one of its cohorts."""
@@ -247,3 +254,11 @@ class ProgressPage(Page):
 
     class Meta:
         verbose_name = _("pipeline progress page")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.progress_page import progress_context
+
+        context = super().get_context(request, *args, **kwargs)
+        # ?year=&track= narrow the figures; an institution is never public.
+        context["progress"] = progress_context(request.GET)
+        return context

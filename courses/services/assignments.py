@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from courses.jupyter import ReleaseRefused, release_build
 from courses.models import Assignment, AssignmentFile
+from courses.models.assignments import ERROR_REQUIRED_DELETE
 from courses.selectors.assignments import source_files
 
 from .completion import completion_cohort_evaluate_later
@@ -22,6 +23,7 @@ from .errors import ServiceError
 Kind = AssignmentFile.Kind
 ERROR_NOT_READY = "not_ready"
 ERROR_DUE_PASSED = "due_passed"
+ERROR_REQUIRED = "required"
 ERROR_NAME_FIXED = _("Learners already have this assignment: its id cannot change.")
 
 
@@ -146,3 +148,18 @@ def assignment_release(*, assignment: Assignment, at=None) -> Assignment:
     assignment.full_clean()
     assignment.save(update_fields=["release_at", "updated_at"])
     return assignment
+
+
+@transaction.atomic
+def assignment_delete(*, assignment: Assignment) -> None:
+    """Delete an assignment, refusing one marked required: the cohort's rule
+    would ask for work that no longer exists."""
+    assignment = Assignment.objects.select_for_update(of=("self",)).get(
+        pk=assignment.pk
+    )
+    if assignment.required:
+        raise ServiceError(str(ERROR_REQUIRED_DELETE), code=ERROR_REQUIRED)
+    cohort_id = assignment.cohort_id
+    assignment.delete()
+    # The cohort's grade loses a counting assignment.
+    completion_cohort_evaluate_later(cohort_id=cohort_id)

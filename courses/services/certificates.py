@@ -42,6 +42,7 @@ def _grant(user, issued_at: dt.datetime, page: Page, **of) -> Certificate:
             "title_en": title_en,
             "issued_at": issued_at,
             "revoked_at": None,
+            "revoked_reason": "",
         },
     )
     return certificate
@@ -71,8 +72,10 @@ def certificate_withdraw(
     *,
     completion: Completion | None = None,
     track_completion: TrackCompletion | None = None,
+    reason: str = "",
 ) -> int:
-    """Revoke the certificate of a revoked completion or track completion."""
+    """Revoke the certificate of a revoked completion or track completion, with
+    the same reason (the public verification page shows it)."""
     of = (
         {"completion": completion}
         if completion
@@ -82,7 +85,8 @@ def certificate_withdraw(
     certificates = list(Certificate.objects.filter(revoked_at__isnull=True, **of))
     for certificate in certificates:
         certificate.revoked_at = timezone.now()
-        certificate.save(update_fields=["revoked_at"])
+        certificate.revoked_reason = reason
+        certificate.save(update_fields=["revoked_at", "revoked_reason"])
     return len(certificates)
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -22,6 +21,7 @@ from courses.selectors.completion import (
     CAN_PASS,
     Standing,
     cohort_standings,
+    cohorts_to_sweep,
     enrollment_standing,
     track_of,
     track_standing,
@@ -41,6 +41,11 @@ ERROR_NOT_VALID = "not_valid"
 # Kept untranslated in the record; shown through gettext.
 RULE_ISSUED = gettext_noop("Passed by the cohort's completion rule.")
 RULE_REVOKED = gettext_noop("No longer meets the cohort's completion rule.")
+RULE_REEVALUATED = gettext_noop("rule re-evaluated")
+TRACK_REVOKED = gettext_noop("No longer meets the track's completion policy.")
+CONFIRMED = gettext_noop("Confirmed early by an instructor.")
+ERROR_NOT_PASSING = "not_passing"
+ERROR_NOT_STARTED = "not_started"
 
 
 @dataclass(frozen=True)
@@ -49,15 +54,31 @@ class EvaluationOutcome:
     revoked: int
 
 
+@dataclass
+class Revocations:
+    """What a revocation (or a re-evaluation) took back, by kind."""
+
+    completions: int = 0
+    certificates: int = 0
+    track_completions: int = 0
+    track_certificates: int = 0
+
+    def add(self, other: "Revocations") -> None:
+        self.completions += other.completions
+        self.certificates += other.certificates
+        self.track_completions += other.track_completions
+        self.track_certificates += other.track_certificates
+
+
 def _set_status(enrollment: Enrollment, to: str, *, by, note: str) -> None:
     if enrollment.status != to:
         _transition(enrollment, to, actor=by, note=note)
         catalogue_changed()  # catalogue cards count people who completed
 
 
-def _track_after(completion: Completion) -> None:
+def _track_after(completion: Completion, reason: str = TRACK_REVOKED) -> Revocations:
     track = track_of(completion.cohort.course)
-    track_completion_evaluate(user=completion.user, track=track)
+    return _track_evaluate(completion.user, track, reason)[1]
 
 
 def _issue(
@@ -84,30 +105,34 @@ def _issue(
     return completion
 
 
-def _revoke(completion: Completion, *, by=None, reason: str) -> Completion:
+def _revoke(completion: Completion, *, by=None, reason: str) -> Revocations:
     completion.revoked_at = timezone.now()
     completion.revoked_by = by
     completion.revoked_reason = reason
     completion.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
-    certificate_withdraw(completion=completion)
+    withdrawn = certificate_withdraw(completion=completion, reason=reason)
     if completion.enrollment.status == Status.COMPLETED:
         _set_status(completion.enrollment, Status.ENROLLED, by=by, note=reason)
-    _track_after(completion)
-    return completion
+    revoked = Revocations(completions=1, certificates=withdrawn)
+    revoked.add(_track_after(completion, reason))
+    return revoked
 
 
 def _apply(standing: Standing, completion: Completion | None) -> Completion | None:
-    """Act on one standing: issue by the rule, or revoke a rule's completion."""
+    """Act on one standing: issue by the rule, or revoke a rule's completion.
+    Completions issued by staff or confirmed by an instructor stay: people
+    decided those, so only people revoke them."""
     if completion is not None and completion.is_valid:
         if completion.source == Source.RULE and not standing.passes:
-            return _revoke(completion, reason=RULE_REVOKED)
+            _revoke(completion, reason=RULE_REVOKED)
+            return completion
         if completion.source == Source.RULE and completion.grade != standing.grade:
             completion.grade = standing.grade
             completion.save(update_fields=["grade"])
         return completion
     if completion is not None and completion.revoked_by_id is not None:
         return completion  # revoked by staff: only staff issue it again
-    if standing.passes and standing.settled:
+    if standing.issuable:
         return _issue(standing.enrollment, source=Source.RULE, grade=standing.grade)
     return completion
 
@@ -217,7 +242,42 @@ def completion_revoke(*, completion: Completion, by, reason: str) -> Completion:
         raise ServiceError(
             _("This completion is already revoked."), code=ERROR_NOT_VALID
         )
-    return _revoke(completion, by=by, reason=reason)
+    _revoke(completion, by=by, reason=reason)
+    return completion
+
+
+@transaction.atomic
+def completion_confirm(*, enrollment: Enrollment, by) -> Completion:
+    """An instructor confirms the completion of someone who passes so far but
+    whose standing is not decided yet (recorded with who and when)."""
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("cohort", "user")
+        .get(pk=enrollment.pk)
+    )
+    completion = _completions(enrollment.cohort_id).get(enrollment.pk)
+    if completion is not None and completion.is_valid:
+        raise ServiceError(_("This person has already passed."), code=ERROR_ALREADY)
+    standing = enrollment_standing(enrollment=enrollment)
+    if standing.issuable:  # decided meanwhile: the rule's own completion
+        return _issue(enrollment, source=Source.RULE, grade=standing.grade)
+    if not standing.started:
+        raise ServiceError(
+            _("The cohort has not started yet: nobody can pass it early."),
+            code=ERROR_NOT_STARTED,
+        )
+    if not standing.passes:
+        raise ServiceError(
+            _("Only someone who meets the completion rule so far can be confirmed."),
+            code=ERROR_NOT_PASSING,
+        )
+    return _issue(
+        enrollment,
+        source=Source.CONFIRMED,
+        grade=standing.grade,
+        by=by,
+        reason=CONFIRMED,
+    )
 
 
 @transaction.atomic
@@ -240,24 +300,33 @@ def attendance_mark(*, cohort: Cohort, attended) -> EvaluationOutcome:
 # Tracks ------------------------------------------------------------------------
 
 
-def _track_completion_valid(record: TrackCompletion, passed: Completion) -> bool:
+def _track_restore(record: TrackCompletion, passed: Completion) -> bool:
     """Bring a record up to the pass that now fulfils it; True if newly valid."""
     newly_valid = record.revoked_at is not None
     record.completed_at = passed.passed_at
     record.institution_id = passed.cohort.institution_id
     record.revoked_at = None
-    record.save(update_fields=["completed_at", "institution", "revoked_at"])
+    record.revoked_reason = ""
+    record.save(
+        update_fields=["completed_at", "institution", "revoked_at", "revoked_reason"]
+    )
     return newly_valid
 
 
-@transaction.atomic
-def track_completion_evaluate(*, user, track: TrackPage) -> TrackCompletion | None:
-    """Apply the track's policy to one person: complete, keep, revoke or
-    restore their track completion (and its certificate)."""
+def _track_revoke(record: TrackCompletion, reason: str) -> Revocations:
+    record.revoked_at = timezone.now()
+    record.revoked_reason = reason
+    record.save(update_fields=["revoked_at", "revoked_reason"])
+    withdrawn = certificate_withdraw(track_completion=record, reason=reason)
+    return Revocations(track_completions=1, track_certificates=withdrawn)
+
+
+def _track_evaluate(
+    user, track: TrackPage, reason: str
+) -> tuple[TrackCompletion | None, Revocations]:
     get_user_model().objects.select_for_update(of=("self",)).filter(pk=user.pk).first()
-    standing = track_standing(user=user, track=track)
+    passed = track_standing(user=user, track=track).fulfilling
     record = TrackCompletion.objects.filter(user=user, track=track).first()
-    passed = standing.fulfilling
     if passed is not None and record is None:
         record = TrackCompletion.objects.create(
             user=user,
@@ -266,27 +335,92 @@ def track_completion_evaluate(*, user, track: TrackPage) -> TrackCompletion | No
             institution_id=passed.cohort.institution_id,
         )
         certificate_grant(track_completion=record)
-    elif passed is not None and _track_completion_valid(record, passed):
+    elif passed is not None and _track_restore(record, passed):
         certificate_grant(track_completion=record)
     elif passed is None and record is not None and record.revoked_at is None:
-        record.revoked_at = timezone.now()
-        record.save(update_fields=["revoked_at"])
-        certificate_withdraw(track_completion=record)
-    return record
+        return record, _track_revoke(record, reason)
+    return record, Revocations()
+
+
+@transaction.atomic
+def track_completion_evaluate(
+    *, user, track: TrackPage, reason: str = TRACK_REVOKED
+) -> TrackCompletion | None:
+    """Apply the track's policy to one person: complete, keep, revoke (with
+    ``reason``) or restore their track completion and its certificate."""
+    return _track_evaluate(user, track, reason)[0]
 
 
 # Time ------------------------------------------------------------------------------
 
 
 def completion_sweep(*, since: dt.datetime) -> int:
-    """Evaluate the cohorts where a due date (or an extension's) passed since
-    ``since``: a missing attempt now counts 0 and the grade may be final."""
-    now = timezone.now()
-    due = Q(assignments__due_at__gt=since, assignments__due_at__lte=now) | Q(
-        assignments__extensions__due_at__gt=since,
-        assignments__extensions__due_at__lte=now,
-    )
-    cohorts = list(Cohort.objects.filter(due).distinct())
+    """Evaluate the cohorts where time alone may have changed a standing since
+    ``since``: a due date (or an extension's) passed, so a missing attempt now
+    counts 0; or the cohort started or ended, so standings may be decided."""
+    cohorts = list(cohorts_to_sweep(since=since, now=timezone.now()))
     for cohort in cohorts:
         completion_cohort_evaluate(cohort=cohort)
     return len(cohorts)
+
+
+# Re-evaluation ---------------------------------------------------------------------
+
+
+@dataclass
+class ReevaluationOutcome(Revocations):
+    checked: int = 0  # valid completions issued by the rule, looked at
+
+
+def _rule_completions(cohort_id: int) -> dict[int, Completion]:
+    valid = Completion.objects.filter(
+        cohort_id=cohort_id, source=Source.RULE, revoked_at__isnull=True
+    )
+    return {c.enrollment_id: c for c in valid.select_related("cohort__course", "user")}
+
+
+@transaction.atomic
+def _reevaluate_cohort(cohort: Cohort) -> ReevaluationOutcome:
+    # Lock first, then read: a second run waiting here finds them revoked.
+    held = Enrollment.objects.select_for_update(of=("self",)).filter(
+        cohort=cohort, completion__source=Source.RULE, completion__revoked_at=None
+    )
+    locked = set(held.order_by("pk").values_list("pk", flat=True))
+    completions = {
+        pk: c for pk, c in _rule_completions(cohort.pk).items() if pk in locked
+    }
+    users = [c.user_id for c in completions.values()]
+    standings = {
+        s.enrollment.pk: s for s in cohort_standings(cohort=cohort, users=users)
+    }
+    outcome = ReevaluationOutcome(checked=len(completions))
+    for enrollment_id, completion in completions.items():
+        standing = standings.get(enrollment_id)  # None: no seat any more
+        if standing is None or not standing.issuable:
+            outcome.add(_revoke(completion, reason=RULE_REEVALUATED))
+    return outcome
+
+
+@transaction.atomic
+def _reevaluate_track(record_id: int) -> Revocations:
+    record = TrackCompletion.objects.select_related("user", "track").get(pk=record_id)
+    record, revoked = _track_evaluate(record.user, record.track, RULE_REEVALUATED)
+    return revoked
+
+
+def completion_reevaluate() -> ReevaluationOutcome:
+    """Check every valid completion the rule issued against the rule as it
+    stands now; revoke ("rule re-evaluated") those that do not pass and are not
+    decided, then every track completion no longer met. Idempotent; runs in
+    parallel safely (row locks, one cohort per transaction)."""
+    total = ReevaluationOutcome()
+    valid = Completion.objects.filter(source=Source.RULE, revoked_at__isnull=True)
+    cohorts = Cohort.objects.filter(pk__in=valid.values("cohort")).order_by("pk")
+    for cohort in cohorts:
+        outcome = _reevaluate_cohort(cohort)
+        total.checked += outcome.checked
+        total.add(outcome)
+    tracks = TrackCompletion.objects.filter(revoked_at__isnull=True).order_by("pk")
+    for record_id in tracks.values_list("pk", flat=True):
+        total.add(_reevaluate_track(record_id))
+    return total

@@ -27,6 +27,7 @@ from courses.models import (
     EnrollmentEvent,
     Institution,
     ProgressPage,
+    Submission,
     TalentProgramme,
     TalentTarget,
     TrackPage,
@@ -35,6 +36,7 @@ from lms.secrets import read_or_create_secret
 
 from .assignments import assignment_save
 from .cohorts import cohort_save
+from .completion import completion_cohort_evaluate
 from .enrollment import enrollment_apply, enrollment_create
 from .roles import INSTRUCTORS, PROGRAMME_STAFF, institution_editors_sync
 
@@ -254,8 +256,13 @@ def _cohorts(course, institution, spec, people, today) -> None:
 
 
 def _alumni(cohort: Cohort, *, count: int) -> None:
-    """People who completed a past cohort (so the catalogue's counts are real)."""
+    """People who passed a past cohort by its rule (so the catalogue's counts
+    and the pipeline's figures are real): the cohort has ended, each holds a
+    graded final project above the pass mark, and the rule issued the rest
+    (completion, certificates, track completion). ``completion_reevaluate``
+    keeps every one of them."""
     User = get_user_model()
+    project = _final_project(cohort)
     for n in range(count):
         handle = f"alum-{cohort.pk}-{n}"
         user, _ = User.objects.get_or_create(
@@ -263,11 +270,43 @@ def _alumni(cohort: Cohort, *, count: int) -> None:
             defaults={"email": f"{handle}@example.org", "full_name": handle},
         )
         enrollment = Enrollment.objects.create(
-            user=user, cohort=cohort, status=Enrollment.Status.COMPLETED
+            user=user, cohort=cohort, status=Enrollment.Status.ENROLLED
         )
         EnrollmentEvent.objects.create(
-            enrollment=enrollment, to_status=Enrollment.Status.COMPLETED, note="demo"
+            enrollment=enrollment, to_status=Enrollment.Status.ENROLLED, note="demo"
         )
+        _graded(project, user, score=demo_data.ALUMNI_SCORES[n % 3])
+    completion_cohort_evaluate(cohort=cohort)
+
+
+def _final_project(cohort: Cohort) -> Assignment:
+    """A past cohort's only assignment, released and due within its dates."""
+    start = timezone.make_aware(dt.datetime.combine(cohort.starts_on, dt.time(9)))
+    return Assignment.objects.create(
+        cohort=cohort,
+        name="final",
+        title="최종 프로젝트 · Final project",
+        state=Assignment.State.READY,
+        release_at=start,
+        due_at=start + dt.timedelta(days=30),
+        late_policy=Assignment.LatePolicy.REFUSE,
+    )
+
+
+def _graded(assignment: Assignment, user, *, score: int) -> Submission:
+    """One graded attempt, as the grader leaves it (no kernel for demo data)."""
+    submitted = assignment.due_at - dt.timedelta(days=2)
+    return Submission.objects.create(
+        assignment=assignment,
+        user=user,
+        attempt=1,
+        submitted_at=submitted,
+        source=Submission.Source.LAB,
+        status=Submission.Status.GRADED,
+        score=score,
+        max_score=10,
+        graded_at=submitted + dt.timedelta(minutes=1),
+    )
 
 
 DEMO_ASSIGNMENT = Path(__file__).resolve().parents[1] / "demo_assignments" / "warmup"

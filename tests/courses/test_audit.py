@@ -28,7 +28,7 @@ from courses.models import (
     Submission,
     SubmissionScore,
 )
-from tests.completion import enrol, make_assignment, make_submission, passing
+from tests.completion import ended, enrol, make_assignment, make_submission, passing
 from tests.factories import InstitutionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_ui")]
@@ -117,7 +117,7 @@ def test_grading_by_hand_records_the_question_and_the_total(
 
 
 def test_a_management_command_is_the_source_of_what_it_changes(cohort_factory, learner):
-    enrollment = passing(cohort_factory(), learner, score=9)  # due yesterday
+    enrollment = passing(cohort_factory(**ended()), learner, score=9)
 
     call_command("completion_sweep", stdout=io.StringIO())
 

@@ -39,7 +39,15 @@ from courses.services.completion import (
     completion_sweep,
 )
 from courses.services.feedback import extension_grant, manual_grade_save
-from tests.completion import enrol, make_assignment, make_submission, passing
+from tests.completion import (
+    closed,
+    ended,
+    enrol,
+    make_assignment,
+    make_submission,
+    passing,
+    running,
+)
 from tests.factories import CoursePageFactory, InstitutionFactory, TrackPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +72,7 @@ def refreshed(enrollment) -> Enrollment:
 def test_a_learner_at_the_pass_mark_passes_with_a_certificate_and_completed_status(
     cohort_factory, learner, english_course
 ):
-    cohort = cohort_factory()
+    cohort = cohort_factory(**ended())
     enrollment = passing(cohort, learner, score=6)  # 60 % = the default pass mark
 
     completion = completion_evaluate(enrollment=enrollment)
@@ -81,7 +89,7 @@ def test_a_learner_at_the_pass_mark_passes_with_a_certificate_and_completed_stat
 
 
 def test_a_learner_below_the_pass_mark_does_not_pass(cohort_factory, learner):
-    cohort = cohort_factory()
+    cohort = cohort_factory(**ended())
     enrollment = passing(cohort, learner, score=5)
 
     assert completion_evaluate(enrollment=enrollment) is None
@@ -113,6 +121,7 @@ def test_an_ungraded_attempt_past_due_counts_zero(cohort_factory, learner, statu
     standing = enrollment_standing(enrollment=enrollment)
 
     assert standing.grade == D("50.00") and not standing.passes
+    assert not standing.decided  # the attempt may still be graded
     # The gradebook leaves it out of its total; the rule does not.
     row = selectors.cohort_gradebook(cohort=cohort).rows[0]
     assert row.total == D("100.00")
@@ -121,7 +130,7 @@ def test_an_ungraded_attempt_past_due_counts_zero(cohort_factory, learner, statu
 def test_a_required_assignment_without_a_graded_attempt_blocks_passing(
     cohort_factory, learner
 ):
-    cohort = cohort_factory()
+    cohort = cohort_factory(**ended())
     enrollment = enrol(cohort, learner)
     make_submission(make_assignment(cohort, "ps1", weight=9), learner, score=10)
     project = make_assignment(cohort, "project", weight=1, required=True)
@@ -135,7 +144,7 @@ def test_a_required_assignment_without_a_graded_attempt_blocks_passing(
 
 
 def test_nobody_passes_by_the_rule_while_work_is_still_open(cohort_factory, learner):
-    cohort = cohort_factory()
+    cohort = cohort_factory(**running())
     enrollment = passing(cohort, learner, score=9)
     make_assignment(cohort, "ps2", due_in_days=3)  # not due yet, not submitted
 
@@ -145,22 +154,27 @@ def test_nobody_passes_by_the_rule_while_work_is_still_open(cohort_factory, lear
     assert completion_evaluate(enrollment=enrollment) is None
 
 
-def test_a_cohort_without_assignments_passes_only_with_a_pass_mark_of_zero(
+def test_a_cohort_without_counting_assignments_is_decided_by_attendance_alone(
     cohort_factory, learner, other_learner
 ):
-    strict = cohort_factory()
-    lenient = cohort_factory(pass_mark=0)
-    enrol(strict, learner)
-    enrol(lenient, other_learner)
+    # Issue 13: with no assignment that has a weight the grade cannot decide;
+    # the roster warns, and attendance (or lab activity) decides at the end.
+    camp = cohort_factory(**ended(), attendance_required=True)
+    present, absent = enrol(camp, learner), enrol(camp, other_learner)
+    attendance_mark(cohort=camp, attended=[present.pk])
 
-    assert completion_cohort_evaluate(cohort=strict).issued == 0
-    assert completion_cohort_evaluate(cohort=lenient).issued == 1
+    assert valid(present) is not None and valid(absent) is None
+    assert valid(present).grade is None
+    upcoming = cohort_factory(attendance_required=True)
+    early = enrol(upcoming, learner)
+    attendance_mark(cohort=upcoming, attended=[early.pk])
+    assert valid(early) is None  # not before the end
 
 
 def test_attendance_is_required_where_the_cohort_asks_for_it(
     cohort_factory, learner, other_learner
 ):
-    cohort = cohort_factory(attendance_required=True)
+    cohort = cohort_factory(**ended(), attendance_required=True)
     present = passing(cohort, learner)
     absent = passing(cohort, other_learner)
     assert completion_cohort_evaluate(cohort=cohort).issued == 0
@@ -188,7 +202,7 @@ def test_applicants_and_withdrawn_people_never_pass(cohort_factory, learner):
 def test_a_grade_edited_down_revokes_the_rules_completion_and_its_certificate(
     cohort_factory, learner, django_capture_on_commit_callbacks
 ):
-    cohort = cohort_factory()
+    cohort = cohort_factory(**ended())
     enrollment = enrol(cohort, learner)
     submission = make_submission(make_assignment(cohort), learner, score=8)
     completion = completion_evaluate(enrollment=enrollment)
@@ -214,7 +228,7 @@ def test_a_grade_edited_down_revokes_the_rules_completion_and_its_certificate(
 def test_a_grade_recorded_by_hand_passes_the_learner(
     cohort_factory, learner, django_capture_on_commit_callbacks
 ):
-    cohort = cohort_factory()
+    cohort = cohort_factory(**ended())
     enrollment = enrol(cohort, learner)
     submission = make_submission(make_assignment(cohort), learner, status="manual")
 
@@ -248,7 +262,7 @@ def test_staff_issue_a_completion_with_a_reason_and_the_rule_keeps_it(
 def test_staff_revoke_with_a_reason_keeps_the_record_and_the_rule_does_not_reissue(
     cohort_factory, learner, instructor
 ):
-    cohort = cohort_factory()
+    cohort = cohort_factory(**ended())
     enrollment = passing(cohort, learner, score=9)
     completion = completion_evaluate(enrollment=enrollment)
 
@@ -281,7 +295,7 @@ def test_staff_cannot_pass_someone_without_a_seat(cohort_factory, learner, instr
 def test_raising_the_pass_mark_revokes_and_lowering_it_issues(
     cohort_factory, learner, django_capture_on_commit_callbacks
 ):
-    cohort = cohort_factory()
+    cohort = cohort_factory(**ended())
     enrollment = passing(cohort, learner, score=7)
     completion_evaluate(enrollment=enrollment)
 
@@ -299,7 +313,7 @@ def test_raising_the_pass_mark_revokes_and_lowering_it_issues(
 def test_an_extension_is_evaluated_at_once(
     cohort_factory, learner, django_capture_on_commit_callbacks
 ):
-    cohort = cohort_factory()
+    cohort = cohort_factory(**running())
     enrollment = passing(cohort, learner, score=10)
     late = make_assignment(cohort, "ps2", due_in_days=-2)  # missing: 50 %
     assert completion_evaluate(enrollment=enrollment) is None
@@ -317,8 +331,9 @@ def test_an_extension_is_evaluated_at_once(
 def test_the_sweep_evaluates_cohorts_whose_due_date_just_passed(
     cohort_factory, learner
 ):
-    cohort = cohort_factory()
-    enrollment = passing(cohort, learner, score=9)
+    cohort = cohort_factory(**running())
+    enrollment = enrol(cohort, learner)
+    make_submission(closed(cohort), learner, score=9)  # due yesterday
     quiet = cohort_factory()
 
     assert completion_sweep(since=timezone.now() - dt.timedelta(days=2)) == 1
@@ -356,7 +371,7 @@ def courses(track, course):
 
 
 def pass_course(cohort_factory, course, user, **fields) -> Completion:
-    cohort = cohort_factory(course=course, **fields)
+    cohort = cohort_factory(course=course, **ended(), **fields)
     return completion_evaluate(enrollment=passing(cohort, user))
 
 
@@ -447,7 +462,8 @@ def test_a_person_in_two_tracks_counts_once_in_the_total_and_once_per_track(
 
 
 def test_the_sweep_command_looks_back_a_day_by_default(cohort_factory, learner):
-    enrollment = passing(cohort_factory(), learner, score=9)  # due yesterday
+    # Due yesterday, and the cohort's last day was yesterday.
+    enrollment = passing(cohort_factory(**ended()), learner, score=9)
     out = io.StringIO()
 
     call_command("completion_sweep", stdout=out)
@@ -459,7 +475,7 @@ def test_the_sweep_command_looks_back_a_day_by_default(cohort_factory, learner):
 def test_a_required_assignment_added_later_revokes_the_rules_completions(
     cohort_factory, learner, django_capture_on_commit_callbacks
 ):
-    cohort = cohort_factory()
+    cohort = cohort_factory(**ended())
     enrollment = passing(cohort, learner, score=9)
     completion_evaluate(enrollment=enrollment)
     exam = Assignment(cohort=cohort, name="exam", title="Exam", required=True)
@@ -475,14 +491,17 @@ def test_a_certificate_never_shows_the_email_of_someone_without_a_name(
 ):
     nameless = user_factory(username="jiwoo", full_name="")
 
-    completion = completion_evaluate(enrollment=passing(cohort_factory(), nameless))
+    cohort = cohort_factory(**ended())
+    completion = completion_evaluate(enrollment=passing(cohort, nameless))
 
     assert completion.certificate.name == "jiwoo"
 
 
 def test_passing_early_keeps_the_lab_and_the_assignments(cohort_factory, learner):
-    cohort = cohort_factory()
-    completion = completion_evaluate(enrollment=passing(cohort, learner, score=9))
+    cohort = cohort_factory(**running())
+    enrollment = enrol(cohort, learner)
+    make_submission(closed(cohort), learner, score=9)
+    completion = completion_evaluate(enrollment=enrollment)
     assert completion.enrollment.status == Status.COMPLETED
 
     assert learner_group(cohort.lab_course_id) in lab_groups_for(learner)

@@ -2,23 +2,32 @@
 My learning): the public verification page, the PDF, the progress bars."""
 
 import io
+import zoneinfo
 
 import pytest
 import qrcode
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from pypdf import PdfReader
 
-from courses.models import Certificate
-from courses.services.completion import completion_evaluate, completion_revoke
-from tests.completion import enrol, make_assignment, make_submission, passing
+from courses.models import Certificate, Cohort
+from courses.services.completion import (
+    completion_evaluate,
+    completion_reevaluate,
+    completion_revoke,
+)
+from tests.completion import ended, enrol, make_assignment, make_submission, passing
 
 pytestmark = pytest.mark.django_db
+SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 
 
 @pytest.fixture
 def completion(cohort_factory, learner, english_course):
-    return completion_evaluate(enrollment=passing(cohort_factory(), learner))
+    cohort = cohort_factory(**ended())
+    return completion_evaluate(enrollment=passing(cohort, learner))
 
 
 @pytest.fixture
@@ -50,16 +59,40 @@ def test_the_english_page_shows_the_english_title(client, certificate, english_u
     assert certificate.title_en in page and "This certificate is valid." in page
 
 
-def test_a_revoked_certificate_says_so(client, completion, instructor, english_ui):
+def test_a_revoked_certificate_says_so_with_the_reason_and_when(
+    client, completion, instructor, english_ui
+):
+    # Issue 13: the public page says why and when (it used to hide the reason).
     completion_revoke(completion=completion, by=instructor, reason="Plagiarism")
+    certificate = Certificate.objects.get(completion=completion)
 
-    response = client.get(
-        reverse("courses:certificate", args=[completion.certificate.code])
-    )
+    response = client.get(reverse("courses:certificate", args=[certificate.code]))
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "This certificate was revoked" in page and "Plagiarism" not in page
+    assert "Revoked" in page and "This certificate was revoked" in page
+    assert certificate.revoked_reason == "Plagiarism" and "Plagiarism" in page
+    when = timezone.localtime(certificate.revoked_at, SEOUL)
+    assert date_format(when, "DATETIME_FORMAT") in page
+
+
+def test_a_certificate_revoked_by_re_evaluation_says_so_in_korean(client, completion):
+    Cohort.objects.filter(pk=completion.cohort_id).update(pass_mark=100)
+    completion_reevaluate()
+    certificate = Certificate.objects.get(completion=completion)
+    track = Certificate.objects.get(track_completion__user=completion.user)
+
+    page = client.get(
+        reverse("courses:certificate", args=[certificate.code])
+    ).content.decode()
+    track_page = client.get(
+        reverse("courses:certificate", args=[track.code])
+    ).content.decode()
+
+    assert certificate.revoked_reason == track.revoked_reason == "rule re-evaluated"
+    for html in (page, track_page):
+        assert "취소됨" in html and "규칙 재평가" in html
+        assert "이 수료증은 취소되었습니다" in html
 
 
 def test_a_code_typed_in_lower_case_with_dashes_is_found(client, certificate):

@@ -249,6 +249,7 @@ for name, method, answer, keys in (
     ("cohort_completion_evaluate", "post", DONE, ["a1"]),
     ("cohort_attendance", "post", DONE, ["a1"]),
     ("enrollment_completion_issue", "post", DONE, ["enrollment_a"]),
+    ("enrollment_completion_confirm", "post", DONE, ["enrollment_a"]),
     ("completion_revoke", "post", DONE, ["completion_a"]),
 ):
     row(name, admin_page(answer), keys=keys, method=method)

@@ -1,5 +1,6 @@
-"""Evaluate completions where a due date passed: a missing attempt then counts
-0 and a grade can become final without anyone touching it.
+"""Evaluate completions where time alone changed something: a due date passed
+(a missing attempt then counts 0), or a cohort started or ended (standings may
+be decided: completions are issued right after a cohort ends).
 
 ``manage.py completion_sweep`` once (cron: it looks back ``--hours``), or
 ``--every 600`` as a service (the README's run command starts it so).
@@ -16,7 +17,10 @@ from courses.services.completion import completion_sweep
 
 
 class Command(BaseCommand):
-    help = "Evaluate the completion rule of cohorts whose due dates just passed."
+    help = (
+        "Evaluate the completion rule of cohorts whose due dates, start or end "
+        "just passed."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
