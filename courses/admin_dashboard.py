@@ -2,7 +2,7 @@
 
 City administrators (superusers, or people allowed to view the talent
 programme) see the whole city; programme staff see their institutions; anyone
-else is refused. Figures: ``selectors.dashboard``; tables: ``courses.figures``.
+else is refused. Figures: ``selectors.pipeline``; tables: ``courses.figures``.
 """
 
 from django import forms
@@ -19,7 +19,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from courses import exports
 from courses.charts import year_chart
 from courses.figures import figure_tables
-from courses.selectors.dashboard import (
+from courses.selectors.pipeline import (
     dashboard_choices,
     dashboard_scope_of,
     pipeline_figures,

@@ -11,18 +11,17 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from courses.selectors.dashboard import PipelineFigures, YearRow
+from courses.selectors.pipeline import Forecast, PipelineFigures, YearRow
 
 SMALLEST_SHOWN = 5  # public counts below this are shown as "<5"
 SUPPRESSED = "<5"
-# A step of the funnel, not an enrolment's status (also "Applied", "Enrolled").
+# A stage of the funnel, not an enrolment's status (also "Applied", "Enrolled").
 FUNNEL_LABELS = {
     "applied": pgettext_lazy("funnel step", "Applied"),
+    "admitted": pgettext_lazy("funnel step", "Admitted"),
     "enrolled": pgettext_lazy("funnel step", "Enrolled"),
-    "lab": pgettext_lazy("funnel step", "Active in the lab"),
-    "submitted": pgettext_lazy("funnel step", "Submitted work"),
-    "passed": pgettext_lazy("funnel step", "Passed"),
-    "certified": pgettext_lazy("funnel step", "Certified"),
+    "active": pgettext_lazy("funnel step", "Active"),
+    "completed": pgettext_lazy("funnel step", "Completed"),
 }
 
 
@@ -41,25 +40,40 @@ def percent(part, whole) -> float | str:
     return round(100 * part / whole, 1)
 
 
-def forecast_text(figures: PipelineFigures) -> str:
-    forecast = figures.forecast
+def _year_or_never(year: int | None) -> str:
+    return str(year) if year is not None else _("Not at this pace")
+
+
+def forecast_text(forecast: Forecast) -> str:
+    """The year the target is reached, as a person reads it."""
     if forecast.reached:
         return _("Reached in %(year)s") % {"year": forecast.year}
-    if forecast.year is None:
-        return _("Not at the current pace")
-    return str(forecast.year)
+    if not forecast.history or not forecast.target:
+        return _("Not enough history yet")
+    return _year_or_never(forecast.year)
+
+
+def history_text(forecast: Forecast) -> str:
+    return ", ".join(f"{h.year}: {h.trained:,}" for h in forecast.history)
 
 
 def overview_table(figures: PipelineFigures) -> Table:
+    forecast = figures.forecast
     rows = [
         [_("Trained talents"), figures.trained],
         [_("Target"), figures.target],
         [_("Progress (%)"), percent(figures.trained, figures.target)],
-        [_("Trained talents, all years"), figures.forecast.achieved],
-        [_("Target, all years"), figures.forecast.target],
-        [_("Pace (people a year, last 12 months)"), figures.forecast.pace],
-        [_("Year the target is reached at this pace"), forecast_text(figures)],
+        [_("Trained talents, all years"), forecast.achieved],
+        [_("Target, all years"), forecast.target],
+        [_("Forecast: people trained in the years it follows"), history_text(forecast)],
+        [_("Forecast: year the target is reached"), forecast_text(forecast)],
     ]
+    if forecast.history and not forecast.reached and forecast.target:
+        rows += [
+            [_("Forecast: earliest (upper edge)"), _year_or_never(forecast.earliest)],
+            [_("Forecast: latest (lower edge)"), _year_or_never(forecast.latest)],
+        ]
+    rows.append([_("Forecast: method"), forecast.method])
     return Table("overview", _("Overview"), [_("Figure"), _("Value")], rows)
 
 
@@ -111,10 +125,10 @@ def institutions_table(figures: PipelineFigures) -> Table:
 
 def funnel_table(figures: PipelineFigures) -> Table:
     headers = [
-        _("Step"),
+        _("Stage"),
         _("People"),
-        _("Drop-off from the step before"),
-        _("Of the step before (%)"),
+        _("Drop-off from the stage before"),
+        _("Of the stage before (%)"),
         _("Of those who applied (%)"),
     ]
     rows, before = [], None

@@ -19,6 +19,10 @@ ORM, as the completion services would leave them).
   frank     withdrew from a24; a revoked track completion              —
   ========  ==========================================================  =========
 
+  Funnel (every cohort): applied 6, admitted 4 (alice, bob, carol, erin),
+  enrolled 4, active 4 (erin by the lab; carol by her camp pass alone),
+  completed 3 (alice, bob, carol).
+
   (*) on a new year's boundary: bob at 00:30 on 1 January 2025 and carol at 23:30
   on 31 December 2024, Seoul time; in UTC both fall on 31 December 2024.
 - ``talent(user, track, institution, when)``: a valid TrackCompletion.

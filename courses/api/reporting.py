@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.security import HttpBearer
 
-from courses.selectors.dashboard import (
+from courses.selectors.pipeline import (
     PipelineFigures,
     dashboard_choices,
     pipeline_figures,
@@ -78,19 +78,36 @@ class InstitutionOut(Schema):
 
 
 class FunnelOut(Schema):
+    """People at each stage, nested: each stage is a subset of the one before."""
+
     applied: int
+    admitted: int
     enrolled: int
-    lab: int
-    submitted: int
-    passed: int
-    certified: int
+    active: int
+    completed: int
+
+
+class HistoryOut(Schema):
+    year: int
+    trained: int
 
 
 class ForecastOut(Schema):
+    """The year the (filter's) target is reached on the line through the last
+    complete years (``history``); ``earliest`` and ``latest`` at the band's
+    edges; null: not within 50 years, or no history yet."""
+
+    method: str
     achieved: int
     target: int
-    pace: int
+    this_year: int
+    history: list[HistoryOut]
+    intercept: float | None
+    slope: float | None
+    spread: float | None
     year: int | None
+    earliest: int | None
+    latest: int | None
     reached: bool
 
 

@@ -3,16 +3,17 @@
 import re
 from collections import defaultdict
 
-from django.db.models import Count, F
+from django.db.models import F
 from django.db.models.functions import Substr
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from courses.figures import SMALLEST_SHOWN, SUPPRESSED
-from courses.models import CataloguePage, Cohort, CoursePage, Enrollment, TrackPage
+from courses.models import CataloguePage, Cohort, CoursePage, TrackPage
 
 from .cohorts import cohort_state, cohorts_with_seats
 from .enrollment import enrollments_of_user_in
+from .pipeline import trained_by_track
 
 # Quotes, brackets, ``*``, ``^``, ``:`` are syntax to SQLite's FTS5 (and some to
 # PostgreSQL's tsquery), and both indexes keep only words: search for words alone.
@@ -33,7 +34,8 @@ def _track_prefix_length(track_depth: int) -> int:
 
 def track_cards(*, catalogue: CataloguePage) -> list[TrackPage]:
     """Live tracks with ``seats_open`` (open cohorts now) and ``completed_count``
-    (people who completed a cohort of it; "<5" below 5)."""
+    (the track's trained people, every year: as on the progress page and the
+    dashboard; "<5" below 5)."""
     tracks = list(TrackPage.objects.child_of(catalogue).live().order_by("path"))
     if not tracks:
         return tracks
@@ -46,13 +48,13 @@ def track_cards(*, catalogue: CataloguePage) -> list[TrackPage]:
     )
     length = _track_prefix_length(tracks[0].depth)
     seats = _seats_open_by_track(length)
-    completed = _completed_by_track(length)
+    trained = trained_by_track()
     for track in tracks:
         path = source_paths.get(track.translation_key)
         track.seats_open = seats.get(path, 0)
         # A public page: small counts could point at people (as on the
         # progress page, counts below SMALLEST_SHOWN read "<5").
-        count = completed.get(path, 0)
+        count = trained.get(track.code, 0)
         track.completed_count = count if count >= SMALLEST_SHOWN else SUPPRESSED
     return tracks
 
@@ -71,16 +73,6 @@ def _seats_open_by_track(length: int) -> dict[str, int]:
     for row in open_now.values("track_path", "seats", "taken"):
         totals[row["track_path"]] += max(0, row["seats"] - row["taken"])
     return totals
-
-
-def _completed_by_track(length: int) -> dict[str, int]:
-    rows = (
-        Enrollment.objects.filter(status=Enrollment.Status.COMPLETED)
-        .annotate(track_path=Substr("cohort__course__path", 1, length))
-        .values("track_path")
-        .annotate(people=Count("user", distinct=True))
-    )
-    return {row["track_path"]: row["people"] for row in rows}
 
 
 def _cohorts_by_course_key(translation_keys) -> dict:

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from courses.models import TrackCompletion
 
@@ -55,10 +56,33 @@ def test_the_administrator_sees_the_city_against_its_target(
     assert "<svg" in html and 'data-chart="years"' in html
     tracks = {row[1]: row[2:4] for row in table_rows(html, "tracks")}
     assert tracks == {"vocational": ["2", "22"], "camp": ["2", "14"]}
-    funnel = [row[:3] for row in table_rows(html, "funnel")]
-    assert funnel[0] == ["Applied", "6", ""]
-    assert funnel[1] == ["Enrolled", "4", "2"]  # 2 dropped off
+    funnel = [row[:4] for row in table_rows(html, "funnel")]
+    assert funnel == [
+        ["Applied", "6", "", ""],
+        ["Admitted", "4", "2", "66.7"],  # 2 dropped off
+        ["Enrolled", "4", "0", "100.0"],
+        ["Active", "4", "0", "100.0"],
+        ["Completed", "3", "1", "75.0"],
+    ]
     assert "How these figures are counted" in html
+    assert "counts once toward the 100 and once in each track" in html
+
+
+def test_the_dashboard_states_its_forecast_and_method(pipeline, admin_user, client_for):
+    pipeline.programme.total_target = 10
+    pipeline.programme.save()
+    with freeze_time("2026-03-01 12:00:00"):
+        html = client_for(admin_user).get(reverse("pipeline")).content.decode()
+    overview = {row[0]: row[1] for row in table_rows(html, "overview")}
+
+    assert "the target is reached in 2028 (between 2028 and 2029)" in html
+    assert "least squares" in html and "2023, 2024, 2025" in html
+    assert overview["Forecast: year the target is reached"] == "2028"
+    assert overview["Forecast: people trained in the years it follows"] == (
+        "2023: 0, 2024: 2, 2025: 1"
+    )
+    assert overview["Forecast: earliest (upper edge)"] == "2028"
+    assert overview["Forecast: latest (lower edge)"] == "2029"
 
 
 def test_a_filter_changes_the_figures(pipeline, admin_user, client_for):

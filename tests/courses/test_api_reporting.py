@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from freezegun import freeze_time
 
 from courses.models import ApiToken, TrackCompletion
 from courses.services.reporting import api_token_create
@@ -39,16 +40,52 @@ def test_a_valid_token_reads_every_figure_unsuppressed(client, pipeline, key):
         "ai-academy": 2,
         "uni": 2,
     }
-    assert body["funnel"] == {
-        "applied": 6,
-        "enrolled": 4,
-        "lab": 3,
-        "submitted": 3,
-        "passed": 3,
-        "certified": 2,
-    }
+    assert list(body["funnel"].items()) == [
+        ("applied", 6),
+        ("admitted", 4),
+        ("enrolled", 4),
+        ("active", 4),
+        ("completed", 3),
+    ]
     assert body["forecast"]["achieved"] == 3
     assert body["programme"]["total_target"] == 100
+
+
+def test_the_forecast_states_its_method_history_and_years(client, pipeline, key):
+    pipeline.programme.total_target = 10
+    pipeline.programme.save()
+    with freeze_time("2026-03-01 12:00:00"):
+        forecast = get(client, key, year=2024).json()["forecast"]
+
+    assert forecast["history"] == [
+        {"year": 2023, "trained": 0},
+        {"year": 2024, "trained": 2},
+        {"year": 2025, "trained": 1},
+    ]
+    assert (forecast["year"], forecast["earliest"], forecast["latest"]) == (
+        2028,
+        2028,
+        2029,
+    )
+    assert forecast["reached"] is False and forecast["this_year"] == 2026
+    # in the site's language (Korean): the API has no language prefix
+    assert (
+        "최소제곱법" in forecast["method"] and "2023, 2024, 2025" in forecast["method"]
+    )
+
+
+def test_a_reached_target_and_no_history_in_the_api(client, pipeline, key):
+    pipeline.programme.total_target = 3
+    pipeline.programme.save()
+    reached = get(client, key).json()["forecast"]
+    pipeline.programme.total_target, pipeline.programme.start_year = 100, 2026
+    pipeline.programme.save()
+    with freeze_time("2026-03-01 12:00:00"):
+        young = get(client, key).json()["forecast"]
+
+    assert (reached["reached"], reached["year"]) == (True, 2025)
+    assert young["history"] == [] and young["year"] is None
+    assert "아직 지난 실적이 부족합니다" in young["method"]
 
 
 def test_filters_narrow_the_figures(client, pipeline, key):
@@ -129,4 +166,15 @@ def test_the_openapi_schema_describes_the_endpoint(client):
     assert schema["components"]["securitySchemes"]["ReportingToken"]["scheme"] == (
         "bearer"
     )
-    assert "FiguresOut" in schema["components"]["schemas"]
+    schemas = schema["components"]["schemas"]
+    assert "FiguresOut" in schemas
+    assert set(schemas["FunnelOut"]["properties"]) == {
+        "applied",
+        "admitted",
+        "enrolled",
+        "active",
+        "completed",
+    }
+    assert {"method", "history", "year", "earliest", "latest", "reached"} <= set(
+        schemas["ForecastOut"]["properties"]
+    )

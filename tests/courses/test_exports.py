@@ -154,3 +154,23 @@ def test_dashboard_exports_keep_institution_names_as_text(
         assert_inert_csv(csv_rows(response), name)
     else:
         assert_inert_xlsx(xlsx_cells(response), name)
+
+
+def test_dashboard_exports_hold_the_nested_funnel_and_the_forecast_method(
+    client, pipeline
+):
+    funnel = csv_rows(client.get(reverse("pipeline_export", args=["funnel", "csv"])))
+    overview = csv_rows(
+        client.get(reverse("pipeline_export", args=["overview", "csv"]))
+    )
+
+    assert [row[:2] for row in funnel[1:]] == [
+        ["Applied", "6"],
+        ["Admitted", "4"],
+        ["Enrolled", "4"],
+        ["Active", "4"],
+        ["Completed", "3"],
+    ]
+    assert all(float(row[3]) <= 100 for row in funnel[2:])
+    method = dict(row[:2] for row in overview[1:])["Forecast: method"]
+    assert "least squares" in method

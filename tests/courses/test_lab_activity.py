@@ -1,5 +1,6 @@
 """Lab activity: recorded when a person signs in to the hub through the LMS, and
-copied from the hub's last-activity times; it feeds the funnel's lab step."""
+copied from the hub's last-activity times; it makes an enrolled person active
+in the funnel."""
 
 import datetime as dt
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from courses import services
 from courses.models import LabActivity
-from courses.selectors.dashboard import pipeline_figures
+from courses.selectors.pipeline import pipeline_figures
 from courses.services import lab_activity
 from courses.services.lab_activity import lab_activity_record, lab_activity_sync
 from tests.lms.test_oidc import claims_of, hub_client, sign_in_to_hub  # noqa: F401
@@ -23,7 +24,7 @@ def test_signing_in_to_the_hub_records_lab_activity(
     cohort_factory,
 ):
     services.enrollment_create(user=learner, cohort=cohort_factory())
-    assert pipeline_figures().funnel["lab"] == 0
+    assert pipeline_figures().funnel["active"] == 0
     before = timezone.now()
 
     tokens = sign_in_to_hub(client, learner).json()
@@ -31,7 +32,7 @@ def test_signing_in_to_the_hub_records_lab_activity(
 
     activity = LabActivity.objects.get(user=learner)
     assert before <= activity.first_active_at <= activity.last_active_at
-    assert pipeline_figures().funnel["lab"] == 1
+    assert pipeline_figures().funnel["active"] == 1
 
 
 def test_signing_in_elsewhere_records_nothing(learner):

@@ -4,11 +4,13 @@ counts below 5 suppressed, never served stale from the anonymous page cache."""
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from courses.figures import SUPPRESSED, suppressed
-from courses.models import ProgressPage, TrackCompletion
-from courses.selectors.dashboard import pipeline_figures
+from courses.models import Enrollment, ProgressPage, TrackCompletion
+from courses.selectors.pipeline import pipeline_figures
 from tests.factories import UserFactory
 from tests.pipeline import seoul
 
@@ -91,15 +93,118 @@ def test_the_page_changes_right_after_a_revocation(
     assert figure(client.get(progress_page.url).content.decode(), "trained") == "11"
 
 
-def test_the_english_page_speaks_english(client, pipeline, progress_page, english):
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@pytest.fixture
+def english_page(progress_page, english):
     translated = progress_page.copy_for_translation(english, copy_parents=True)
     translated.title = "Pipeline progress"
+    translated.intro = "<p>How close Gwangju is to its target.</p>"
     translated.save_revision().publish()
-    html = client.get(translated.url).content.decode()
+    return translated
 
-    assert "Pipeline progress" in html
-    assert "AI professionals trained" in html
+
+def korean_outside_the_language_menu(html: str) -> list[str]:
+    """Hangul in the page, but for the link to the Korean page (its name)."""
+    body = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return HANGUL.findall(body)
+
+
+def test_the_english_page_speaks_english_throughout(client, pipeline, english_page):
+    pipeline.programme.name = "광주 AI 인재 5,150명 양성"  # as in the demo data
+    pipeline.programme.save()
+    for track, title in ((pipeline.track_a, "Vocational"), (pipeline.track_b, "Camp")):
+        translated = track.copy_for_translation(english_page.locale)
+        translated.title = title
+        translated.save_revision().publish()
+    html = client.get(english_page.url).content.decode()
+
     assert "<h1>Pipeline progress</h1>" in html
+    assert "AI professionals trained" in html
+    assert "The programme runs from 2020 to 2029." in html
+    assert korean_outside_the_language_menu(html) == []
+    assert '<th scope="row">Camp</th>' in html
+
+
+def test_the_page_says_the_total_counts_people_once(client, pipeline, progress_page):
+    html = client.get(progress_page.url).content.decode()
+
+    assert "두 트랙을 수료한 사람은 100명 목표에는 한 번" in html
+
+
+def test_the_time_of_counting_is_shown_in_seoul(client, pipeline, english_page):
+    with freeze_time("2026-03-01 15:30:00"):  # UTC: 00:30 on 2 March in Seoul
+        html = client.get(english_page.url).content.decode()
+
+    assert "March 2, 2026, 12:30 a.m. (KST)" in html
+
+
+def test_a_year_and_a_track_narrow_the_public_figures(
+    client, pipeline, progress_page, talent
+):
+    many(talent, pipeline.track_a, pipeline.inst1, 8, seoul(2024, 5, 1))
+    html = client.get(progress_page.url, {"year": 2024, "track": "vocational"})
+    html = html.content.decode()
+
+    assert figure(html, "trained") == "9"  # alice and the 8; bob is 2025
+    assert figure(html, "target") == "10"
+    assert [r[0] for r in rows(html, "tracks").values()] == ["9"]
+    assert "data-error" not in html and "2024" in html
+    assert '<option value="2024" selected>' in html
+
+
+@pytest.mark.parametrize(
+    "query", [{"year": "soon"}, {"year": 1900}, {"track": "space"}, {"institution": 1}]
+)
+def test_a_filter_that_is_not_valid_says_so_and_shows_every_figure(
+    client, pipeline, progress_page, talent, query
+):
+    many(talent, pipeline.track_a, pipeline.inst1, 10, seoul(2023, 5, 1))
+    html = client.get(progress_page.url, query).content.decode()
+
+    assert figure(html, "trained") == "13"
+    if "institution" in query:  # not a public filter: simply not read
+        assert "data-error" not in html
+    else:
+        assert "data-error" in html
+        assert "그런 연도나 트랙은 없습니다. 모든 연도와 트랙의 수치를" in html
+
+
+def card_counts(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-trained="([^"]+)">([^<]*)<', html))
+
+
+def test_the_cards_the_progress_page_and_the_dashboard_agree(
+    client, pipeline, progress_page, talent, admin_client
+):
+    many(talent, pipeline.track_a, pipeline.inst1, 10, seoul(2023, 5, 1))
+    cards = card_counts(client.get(pipeline.track_a.get_parent().url).content.decode())
+    public = rows(client.get(progress_page.url).content.decode(), "tracks")
+    dashboard = {t.code: t.trained for t in pipeline_figures().tracks}
+    admin_html = admin_client.get(reverse("pipeline")).content.decode()
+
+    assert dashboard == {"vocational": 12, "camp": 2}
+    assert cards == {"vocational": "12", "camp": "&lt;5"}
+    assert public[pipeline.track_a.title][0] == "12"
+    assert public[pipeline.track_b.title][0] == "&lt;5"  # hidden on both
+    assert re.search(r"<td>vocational</td>\s*<td>12</td>", admin_html)
+    assert re.search(r"<td>camp</td>\s*<td>2</td>", admin_html)
+
+
+def test_a_card_counts_trained_talents_not_completed_enrolments(
+    client, pipeline, progress_page, talent, user_factory
+):
+    """The reported mismatch: the cards counted completed enrolments, so a
+    course passed in a track that needs more was a trained talent there."""
+    for _n in range(6):
+        Enrollment.objects.create(
+            user=user_factory(), cohort=pipeline.cohorts["a24"], status="completed"
+        )
+    many(talent, pipeline.track_b, pipeline.inst2, 5, seoul(2024, 5, 1))
+    cards = card_counts(client.get(pipeline.track_a.get_parent().url).content.decode())
+
+    assert cards == {"vocational": "&lt;5", "camp": "7"}  # not 8 and "<5"
 
 
 def test_suppressed_figures_keep_nothing_that_tells_a_small_count(pipeline, talent):

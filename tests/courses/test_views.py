@@ -1,6 +1,6 @@
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from courses import services
 from courses.models import Cohort, Enrollment
@@ -193,15 +193,15 @@ def test_english_course_page_shows_the_same_cohorts(
 
 
 def test_home_page_lists_tracks_with_open_seats_and_completions(
-    client, catalogue, track, cohort_factory, user_factory
+    client, catalogue, track, institution, cohort_factory, user_factory, talent
 ):
     cohort = cohort_factory(seats=5)
     services.enrollment_create(user=user_factory(), cohort=cohort)
     done = cohort_factory(seats=10)
     for _ in range(4):
-        Enrollment.objects.create(
-            user=user_factory(), cohort=done, status=Status.COMPLETED
-        )
+        talent(user_factory(), track, institution, timezone.now())
+    # A completed course is no completed track: the card counts trained talents.
+    Enrollment.objects.create(user=user_factory(), cohort=done, status=Status.COMPLETED)
 
     with translation.override("ko"):
         response = client.get("/")
@@ -209,9 +209,9 @@ def test_home_page_lists_tracks_with_open_seats_and_completions(
     assert '<html lang="ko">' in response.content.decode()
     tracks = response.context["tracks"]
     # Fewer than five people: not shown as a number on a public page.
-    assert [(t.seats_open, t.completed_count) for t in tracks] == [(4 + 6, "<5")]
+    assert [(t.seats_open, t.completed_count) for t in tracks] == [(4 + 9, "<5")]
 
-    Enrollment.objects.create(user=user_factory(), cohort=done, status=Status.COMPLETED)
+    talent(user_factory(), track, institution, timezone.now())
     from courses.selectors import track_cards
 
     assert [t.completed_count for t in track_cards(catalogue=catalogue)] == [5]
