@@ -6,12 +6,16 @@ Builds its own PostgreSQL database (``lms_bench_dashboard`` or BENCH_DB, made
 anew, dropped at the end), migrates it, then loads (bench/dashboard_data.py,
 COPY) 100,000 learners, 1,000,000 enrolments and 3,000,000 submissions in
 2,000 cohorts of 50 courses in 5 tracks run by 20 institutions, with the
-completions, track completions, certificates and lab activity they lead to.
+completions, track completions, certificates and lab activity they lead to,
+stored in the order they happen (a person's records lie apart on disk), and
+targets grown with the data so that the forecast fits its line.
 Then, for three filters (the whole city; a year and a track; an institution),
 it computes every figure of the dashboard twice in this process, alternating:
 with the selector (``pipeline_figures``: trained talents by year, track and
-institution, targets, funnel, forecast) and with hand-written SQL, takes the
-median of RUNS timings of each, and checks both give the same figures.
+institution, targets, the nested funnel, the forecast) and with hand-written SQL
+of each definition (``raw_figures``, which the property test reuses), takes the
+median (and the fastest and slowest) of RUNS timings of each, and checks both
+give the same figures.
 ``queries`` counts the selector's queries for one filter. Output also goes to
 ``bench/results/dashboard.txt``; the last line is ``RESULT dashboard
 ratio=<selector / SQL time, whole city> queries=<n> equal=<true|false>``
@@ -31,6 +35,7 @@ import sys
 import tempfile
 import time
 import zoneinfo
+from fractions import Fraction
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,12 +86,17 @@ def _rows(cursor, sql: str, params=()) -> list[tuple]:
 
 
 def raw_figures(cursor, *, year=None, track=None, institution=None) -> dict:
-    """Every figure of the dashboard for the filter, in plain SQL."""
+    """Every figure of the dashboard for the filter, in plain SQL (and plain
+    arithmetic for the forecast): the definitions of docs/dashboard.md written
+    out without the ORM. An unknown track or institution code counts nothing."""
     since = NOW - dt.timedelta(days=365)
-    programme_id, total_target = _rows(
-        cursor,
-        "SELECT id, total_target FROM courses_talentprogramme"
-        " ORDER BY start_year DESC, id DESC LIMIT 1",
+    programme_id, total_target, start_year = (
+        _rows(
+            cursor,
+            "SELECT id, total_target, start_year FROM courses_talentprogramme"
+            " ORDER BY start_year DESC, id DESC LIMIT 1",
+        )
+        or [(None, None, None)]
     )[0]
     tracks = _rows(
         cursor,
@@ -98,7 +108,12 @@ def raw_figures(cursor, *, year=None, track=None, institution=None) -> dict:
     places = dict(_rows(cursor, "SELECT id, code FROM courses_institution"))
     track_row = next((t for t in tracks if t[1] == track), None)
     place_id = next((k for k, code in places.items() if code == institution), None)
+    unknown = (track is not None and track_row is None) or (
+        institution is not None and place_id is None
+    )
     tc_where, tc_params = "revoked_at IS NULL", []
+    if unknown:
+        tc_where = "FALSE"
     if track_row:
         tc_where, tc_params = tc_where + " AND track_id = %s", [track_row[0]]
     if place_id:
@@ -112,18 +127,19 @@ def raw_figures(cursor, *, year=None, track=None, institution=None) -> dict:
         " WHERE programme_id = %s" + (" AND track_id = %s" if track_row else ""),
         [programme_id, *([track_row[0]] if track_row else [])],
     )
-    by_year = {
-        y: (n, r)
-        for y, n, r in _rows(
+    if track is not None and track_row is None:
+        targets = []
+    # people by the Seoul year of their first valid track completion
+    by_year = dict(
+        _rows(
             cursor,
-            f"SELECT {SEOUL_YEAR.format('first')}, COUNT(*),"
-            " COUNT(*) FILTER (WHERE first >= %s)"
+            f"SELECT {SEOUL_YEAR.format('first')}, COUNT(*)"
             " FROM (SELECT user_id, MIN(completed_at) AS first"
             f" FROM courses_trackcompletion WHERE {tc_where} GROUP BY user_id) f"
             " GROUP BY 1",
-            [since, *tc_params],
+            tc_params,
         )
-    }
+    )
     by_track = _rows(
         cursor,
         f"SELECT track_id, {SEOUL_YEAR.format('completed_at')}, COUNT(*),"
@@ -139,20 +155,22 @@ def raw_figures(cursor, *, year=None, track=None, institution=None) -> dict:
         " GROUP BY 1, 2",
         tc_params,
     )
-    funnel = _raw_funnel(cursor, year, track_row and track_row[2], place_id)
+    if unknown:
+        funnel = dict.fromkeys(FUNNEL, 0)
+    else:
+        funnel = _raw_funnel(cursor, year, track_row and track_row[2], place_id)
 
     def counted(y):
         return year is None or y == year
 
     shown = [t for t in targets if counted(t[1])]
-    whole = total_target if track_row is None else sum(t[2] for t in targets)
+    # The programme's total, unless a track is chosen (or it has none).
+    whole = (total_target if track is None else None) or sum(t[2] for t in targets)
     plan: dict[int, int] = {}
     for _t, y, target in targets:
         plan[y] = plan.get(y, 0) + target
-    achieved = sum(n for n, _r in by_year.values())
-    pace = sum(r for _n, r in by_year.values())
     return {
-        "trained": sum(n for y, (n, _r) in by_year.items() if counted(y)),
+        "trained": sum(n for y, n in by_year.items() if counted(y)),
         "target": whole if year is None else sum(t[2] for t in shown),
         "tracks": {
             code: (
@@ -164,17 +182,22 @@ def raw_figures(cursor, *, year=None, track=None, institution=None) -> dict:
             if track is None or code == track
         },
         "years": {
-            y: (by_year.get(y, (0, 0))[0], plan.get(y, 0))
+            y: (by_year.get(y, 0), plan.get(y, 0))
             for y in set(by_year) | set(plan)
-            if by_year.get(y, (0, 0))[0] or plan.get(y, 0)
+            if by_year.get(y, 0) or plan.get(y, 0)
         },
         "institutions": {
             places[k]: n
             for k, n in _sum_by(by_place, counted).items()
-            if n and (place_id is None or k == place_id)
+            if n and (institution is None or k == place_id)
         },
         "funnel": funnel,
-        "forecast": (achieved, pace, _forecast_year(achieved, pace, whole)),
+        "forecast": raw_forecast(
+            by_year,
+            target=whole,
+            start_year=start_year,
+            this_year=NOW.astimezone(SEOUL).year,
+        ),
     }
 
 
@@ -186,14 +209,96 @@ def _sum_by(rows, counted) -> dict:
     return totals
 
 
-def _forecast_year(achieved: int, pace: int, target: int):
-    if achieved >= target or not pace:
-        return None  # compared as "reached" or "never"; the years then differ
-    days = 365 * (target - achieved) / pace
-    return (NOW.astimezone(SEOUL).date() + dt.timedelta(days=days)).year
+HISTORY_YEARS = 3
+HORIZON = 50  # years looked ahead before "not at this pace"
+
+
+def raw_forecast(
+    series: dict[int, int], *, target: int, start_year: int | None, this_year: int
+) -> dict:
+    """The forecast by its definition, in exact fractions: a least-squares
+    line through the last three complete years (``history``), extended with a
+    band of its largest residual; the first year the cumulative count (from
+    the people trained before this year; this year counting at least its
+    actual people) reaches ``target`` at mid (``year``), high (``earliest``)
+    and low (``latest``)."""
+    first = this_year - HISTORY_YEARS
+    if start_year is not None:
+        first = max(first, start_year)
+    history = {y: series.get(y, 0) for y in range(first, this_year)}
+    known = {"achieved": sum(series.values()), "target": target, "history": history}
+    done = _reached_in(series, target) if target else None
+    if done is not None:
+        return {
+            **known,
+            "year": done,
+            "earliest": done,
+            "latest": done,
+            "reached": True,
+        }
+    if not target or not history:
+        return {
+            **known,
+            "year": None,
+            "earliest": None,
+            "latest": None,
+            "reached": False,
+        }
+    line, spread = _least_squares(history)
+    before = sum(n for y, n in series.items() if y < this_year)
+    actual = series.get(this_year, 0)
+    years = {}
+    for name, shift, floor in (
+        ("year", 0, 0),
+        ("earliest", spread, None),
+        ("latest", -spread, 0),
+    ):
+        cumulative, years[name] = Fraction(before), None
+        for y in range(this_year, this_year + HORIZON + 1):
+            count = line(y) + shift
+            count = count if floor is None else max(floor, count)
+            cumulative += max(actual, count) if y == this_year else count
+            if cumulative >= target:
+                years[name] = y
+                break
+    return {**known, **years, "reached": False}
+
+
+def _reached_in(series: dict[int, int], target: int) -> int | None:
+    cumulative = 0
+    for y in sorted(series):
+        cumulative += series[y]
+        if cumulative >= target:
+            return y
+    return None
+
+
+def _least_squares(history: dict[int, int]):
+    """count = a + b * year through the points, and the largest absolute
+    residual (0 through one or two points, which the line meets)."""
+    n = len(history)
+    mean_x = Fraction(sum(history), n)
+    mean_y = Fraction(sum(history.values()), n)
+    sxx = sum((x - mean_x) ** 2 for x in history)
+    b = sum((x - mean_x) * (y - mean_y) for x, y in history.items()) / sxx if sxx else 0
+    a = mean_y - b * mean_x
+
+    def line(year: int) -> Fraction:
+        return a + b * year
+
+    spread = max((abs(y - line(x)) for x, y in history.items()), default=0)
+    return line, spread if n > 2 else Fraction(0)
+
+
+FUNNEL = ("applied", "admitted", "enrolled", "active", "completed")
 
 
 def _raw_funnel(cursor, year, track_path, place_id) -> dict:
+    """People in the cohorts of the filter at each nested stage: applied (any
+    enrolment), admitted (admitted_at set or a seat), enrolled (a seat),
+    active (enrolled, and lab activity, a submission to those cohorts,
+    attendance in them or a valid completion of one), completed (enrolled and
+    a valid completion of one of them)."""
     where, params = [], []
     if year is not None:
         where.append("c.starts_on >= %s AND c.starts_on < %s")
@@ -209,49 +314,33 @@ def _raw_funnel(cursor, year, track_path, place_id) -> dict:
         " JOIN wagtailcore_page p ON p.id = c.course_id"
         f" WHERE {' AND '.join(where)}"
     )
-    only = f"cohort_id IN ({cohorts})" if where else "TRUE"
-    ((applied, enrolled, lab),) = _rows(
-        cursor,
-        "SELECT COUNT(*), COUNT(*) FILTER (WHERE seat),"
-        " COUNT(*) FILTER (WHERE seat AND EXISTS (SELECT 1 FROM courses_labactivity l"
-        " WHERE l.user_id = e.user_id))"
-        f" FROM (SELECT user_id, bool_or(status IN {SEAT}) AS seat"
-        f" FROM courses_enrollment WHERE {only} GROUP BY user_id) e",
-        params,
+    only = "cohort_id IN (SELECT id FROM chosen)" if where else "TRUE"
+    sql = (
+        f"WITH chosen AS ({cohorts if where else 'SELECT 1 AS id'}),"
+        " people AS (SELECT user_id,"
+        f" bool_or(admitted_at IS NOT NULL OR status IN {SEAT}) AS admitted,"
+        f" bool_or(status IN {SEAT}) AS seat, bool_or(attended) AS attended"
+        f" FROM courses_enrollment WHERE {only} GROUP BY user_id),"
+        " passed AS (SELECT DISTINCT user_id FROM courses_completion"
+        f" WHERE revoked_at IS NULL AND {only})"
+        " SELECT COUNT(*), COUNT(*) FILTER (WHERE admitted),"
+        " COUNT(*) FILTER (WHERE seat),"
+        " COUNT(*) FILTER (WHERE seat AND (attended OR d.user_id IS NOT NULL"
+        " OR EXISTS (SELECT 1 FROM courses_labactivity l WHERE l.user_id = e.user_id)"
+        " OR EXISTS (SELECT 1 FROM courses_submission s"
+        " JOIN courses_assignment a ON a.id = s.assignment_id"
+        f" WHERE s.user_id = e.user_id AND {only.replace('cohort_id', 'a.cohort_id')}"
+        "))),"
+        " COUNT(*) FILTER (WHERE seat AND d.user_id IS NOT NULL)"
+        " FROM people e LEFT JOIN passed d ON d.user_id = e.user_id"
     )
-    join = " JOIN courses_assignment a ON a.id = s.assignment_id" if where else ""
-    ((submitted,),) = _rows(
-        cursor,
-        "SELECT COUNT(*) FROM (SELECT DISTINCT s.user_id FROM courses_submission s"
-        f"{join} WHERE {only.replace('cohort_id', 'a.cohort_id')}) s",
-        params,
-    )
-    ((passed, certified),) = _rows(
-        cursor,
-        "WITH track_certified AS (SELECT DISTINCT k.user_id FROM courses_certificate k"
-        " JOIN courses_trackcompletion t ON t.id = k.track_completion_id"
-        " WHERE k.revoked_at IS NULL AND t.revoked_at IS NULL)"
-        " SELECT COUNT(DISTINCT c.user_id), COUNT(DISTINCT c.user_id) FILTER (WHERE"
-        " (k.id IS NOT NULL AND k.revoked_at IS NULL) OR tc.user_id IS NOT NULL)"
-        " FROM courses_completion c"
-        " LEFT JOIN courses_certificate k ON k.completion_id = c.id"
-        " LEFT JOIN track_certified tc ON tc.user_id = c.user_id"
-        f" WHERE c.revoked_at IS NULL AND {only.replace('cohort_id', 'c.cohort_id')}",
-        params,
-    )
-    return {
-        "applied": applied,
-        "enrolled": enrolled,
-        "lab": lab,
-        "submitted": submitted,
-        "passed": passed,
-        "certified": certified,
-    }
+    (row,) = _rows(cursor, sql, params)
+    return dict(zip(FUNNEL, row, strict=True))
 
 
 def selector_figures(**flt) -> dict:
     """The selector's figures, in the shape of ``raw_figures``."""
-    from courses.selectors.dashboard import pipeline_figures
+    from courses.selectors.pipeline import pipeline_figures
 
     f = pipeline_figures(**flt)
     forecast = f.forecast
@@ -262,11 +351,15 @@ def selector_figures(**flt) -> dict:
         "years": {y.year: (y.trained, y.plan) for y in f.years if y.trained or y.plan},
         "institutions": {p.code: p.trained for p in f.institutions if p.trained},
         "funnel": dict(f.funnel),
-        "forecast": (
-            forecast.achieved,
-            forecast.pace,
-            None if forecast.reached else forecast.year,
-        ),
+        "forecast": {
+            "achieved": forecast.achieved,
+            "target": forecast.target,
+            "history": {h.year: h.trained for h in forecast.history},
+            "year": forecast.year,
+            "earliest": forecast.earliest,
+            "latest": forecast.latest,
+            "reached": forecast.reached,
+        },
     }
 
 
@@ -277,6 +370,12 @@ def timed(function) -> tuple[float, object]:
     start = time.perf_counter()
     result = function()
     return time.perf_counter() - start, result
+
+
+def _spread(seconds: list[float]) -> str:
+    """The median and, in brackets, the fastest and slowest run, in ms."""
+    ms = sorted(1000 * s for s in seconds)
+    return f"{statistics.median(ms):7.1f} ms ({ms[0]:.0f}-{ms[-1]:.0f})"
 
 
 def compare(name: str, flt: dict) -> tuple[float, bool]:
@@ -298,9 +397,8 @@ def compare(name: str, flt: dict) -> tuple[float, bool]:
     ratio = statistics.median(selector_times) / statistics.median(sql_times)
     same = mine == theirs
     say(
-        f"{name:>15}: selector {statistics.median(selector_times) * 1000:7.1f} ms,"
-        f" SQL {statistics.median(sql_times) * 1000:7.1f} ms, ratio {ratio:.2f},"
-        f" equal {str(same).lower()}"
+        f"{name:>15}: selector {_spread(selector_times)},"
+        f" SQL {_spread(sql_times)}, ratio {ratio:.2f}, equal {str(same).lower()}"
     )
     if not same:
         for key in mine:
@@ -313,7 +411,7 @@ def query_count(flt: dict) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from courses.selectors.dashboard import pipeline_figures
+    from courses.selectors.pipeline import pipeline_figures
 
     with CaptureQueriesContext(connection) as queries:
         pipeline_figures(**flt)
@@ -353,17 +451,30 @@ def load_data() -> None:
     say("  " + ", ".join(f"{n:,} {what}" for what, n in counts.items()))
 
 
+def stored() -> str:
+    """How many rows the figures are counted from (also when reused)."""
+    from django.db import connection
+
+    tables = ("enrollment", "submission", "completion", "trackcompletion")
+    with connection.cursor() as cursor:
+        counts = [
+            _rows(cursor, f"SELECT COUNT(*) FROM courses_{t}")[0][0] for t in tables
+        ]
+    return ", ".join(f"{n:,} {t}s" for t, n in zip(tables, counts, strict=True))
+
+
 def measure() -> None:
     from django.utils import timezone
 
-    from courses.selectors.dashboard import pipeline_figures
+    from courses.selectors.pipeline import pipeline_figures
 
     timezone.now = lambda: NOW
 
     city = pipeline_figures()
+    say(f"  in the database: {stored()}")
     say(
         f"  whole city: {city.trained:,} trained of {city.target:,};"
-        f" funnel {city.funnel}"
+        f" funnel {city.funnel}; target reached in {city.forecast.year}"
     )
     say(f"median of {RUNS} runs each, alternating:")
     results = {name: compare(name, flt) for name, flt in FILTERS.items()}

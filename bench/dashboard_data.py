@@ -29,6 +29,13 @@ STATUSES = {
 }
 SEAT = ("enrolled", "completed", "failed")
 COURSES_FOR_A_TRACK = 2  # completions of a track's courses that complete it
+# how a completion was issued: mostly by the rule, a few confirmed early or by staff
+SOURCES, SOURCE_WEIGHTS = ("rule", "confirmed", "staff"), (96, 3, 1)
+REASONS = {"rule": "", "confirmed": "", "staff": "Passed the resit on paper"}
+REVOKED = "rule re-evaluated"  # what completion_reevaluate writes
+# The city's targets (5,150 people) grown with the data, twenty times the city's
+# learners: the figures then stay short of them, so the forecast fits its line.
+TARGET_SCALE = 20
 UTC = dt.UTC
 CHUNK = 200_000  # rows per COPY write
 NULL = "\\N"  # COPY's text format
@@ -89,11 +96,11 @@ def structure(rng: random.Random) -> dict:
     )
     programme = TalentProgramme.objects.create(
         name="광주 AI 인재 5,150명 양성",
-        total_target=5150,
+        total_target=5150 * TARGET_SCALE,
         start_year=2020,
         end_year=2029,
     )
-    shares = [300, 500, 1350, 1500, 1500]
+    shares = [n * TARGET_SCALE for n in (300, 500, 1350, 1500, 1500)]
     TalentTarget.objects.bulk_create(
         TalentTarget(programme=programme, track=track, year=year, target=share // 10)
         for track, share in zip(tracks, shares, strict=True)
@@ -135,7 +142,13 @@ def structure(rng: random.Random) -> dict:
         "tracks": tracks,
         "places": places,
         "cohorts": [
-            (c.pk, tracks[tracks_of[id(c)]].pk, c.institution_id, c.ends_on)
+            (
+                c.pk,
+                tracks[tracks_of[id(c)]].pk,
+                c.institution_id,
+                c.ends_on,
+                c.starts_on,
+            )
             for c in saved
         ],
         "assignments": by_cohort,
@@ -143,64 +156,122 @@ def structure(rng: random.Random) -> dict:
 
 
 def people(cursor, learners: int) -> int:
+    """The learners (ids 1..learners) and one member of staff after them, who
+    issues and confirms completions."""
     joined = ts(dt.datetime(2019, 6, 1, tzinfo=UTC))
+    columns, blanks = _user_columns()
     rows = (
         f"{n}\t!\tf\t\t\tf\tt\t{joined}\tlearner-{n}\tlearner-{n}@example.org"
-        f"\tLearner {n}\t\tko\n"
+        f"\tLearner {n}\t\tko{blanks}\n"
         for n in range(1, learners + 1)
     )
-    columns = (
+    count = _copy(cursor, "accounts_user", columns, rows)
+    staff = learners + 1
+    _copy(
+        cursor,
+        "accounts_user",
+        columns,
+        [
+            f"{staff}\t!\tf\t\t\tt\tt\t{joined}\tbench-staff"
+            f"\tstaff@example.org\tStaff\t\tko{blanks}\n"
+        ],
+    )
+    return count
+
+
+def _user_columns() -> tuple[str, str]:
+    """The person's COPY columns, and a tab and an empty string for each text
+    column the accounts app added later (``time_zone`` …): those are blank for
+    a learner, and NOT NULL without a database default."""
+    from django.contrib.auth import get_user_model
+
+    known = (
         "id, password, is_superuser, first_name, last_name, is_staff, is_active,"
         " date_joined, username, email, full_name, affiliation, language"
     )
-    return _copy(cursor, "accounts_user", columns, rows)
+    more = [
+        f.column
+        for f in get_user_model()._meta.concrete_fields
+        if f.column not in known.split(", ") and not f.null and f.get_default() == ""
+    ]
+    return ", ".join([known, *more]), "\t" * len(more)
 
 
 def enrolments(cursor, rng: random.Random, shape: dict, learners: int, total: int):
-    """``total`` enrolments, as many per learner, in distinct cohorts; returns
-    [(id, user, cohort index, status)]."""
+    """``total`` enrolments, as many per learner, in distinct cohorts, each made
+    some weeks before its cohort starts and stored in that order (ids too), as
+    people apply over the years; returns [(id, user, cohort index, status)]."""
     per = total // learners
     statuses = rng.choices(list(STATUSES), list(STATUSES.values()), k=per * learners)
-    rows, n = [], 0
-    for user in range(1, learners + 1):
-        for cohort in rng.sample(range(len(shape["cohorts"])), per):
-            rows.append((n + 1, user, cohort, statuses[n]))
-            n += 1
-    created = ts(dt.datetime(2020, 1, 1, tzinfo=UTC))
     cohorts = shape["cohorts"]
+    starts = [dt.datetime.combine(c[4], dt.time(0), UTC) for c in cohorts]
+    drafts, n = [], 0
+    for user in range(1, learners + 1):
+        for cohort in rng.sample(range(len(cohorts)), per):
+            early = dt.timedelta(days=rng.randint(7, 60), minutes=rng.randint(0, 900))
+            drafts.append((starts[cohort] - early, user, cohort, statuses[n]))
+            n += 1
+    # A person's enrolments lie far apart on disk, not side by side.
+    drafts.sort()
     _copy(
         cursor,
         "courses_enrollment",
-        "id, status, motivation, created_at, updated_at, cohort_id, user_id, attended",
+        "id, status, motivation, created_at, updated_at, cohort_id, user_id,"
+        " attended, waitlisted_at, admitted_at",
         (
-            f"{eid}\t{status}\t\t{created}\t{created}\t{cohorts[c][0]}\t{user}\tf\n"
-            for eid, user, c, status in rows
+            _enrolment(rng, e, user, cohorts[c], status, created)
+            for e, (created, user, c, status) in enumerate(drafts, start=1)
         ),
     )
-    return rows
+    return [(e, user, c, status) for e, (_t, user, c, status) in enumerate(drafts, 1)]
+
+
+def _enrolment(
+    rng: random.Random, eid: int, user: int, cohort, status: str, created
+) -> str:
+    """One enrolment's COPY line: admitted (``admitted_at``) if it holds a seat
+    or held one before withdrawing; attended (marked by staff) for some of
+    those holding a seat."""
+    seat = status in SEAT
+    admitted = seat or (status == "withdrawn" and rng.random() < 0.5)
+    waitlisted = created + dt.timedelta(hours=1) if status == "waitlisted" else None
+    return (
+        f"{eid}\t{status}\t\t{ts(created)}\t{ts(created)}\t{cohort[0]}\t{user}"
+        f"\t{'t' if seat and rng.random() < 0.4 else 'f'}\t{ts(waitlisted)}"
+        f"\t{ts(created + dt.timedelta(days=3)) if admitted else NULL}\n"
+    )
 
 
 def submissions(cursor, rng: random.Random, shape: dict, rows, total: int) -> int:
-    """About ``total`` submissions by the people holding a seat, stopping there."""
-    seats = [(user, c) for _e, user, c, status in rows if status in SEAT]
-    chance = min(1.0, total / (len(seats) * ASSIGNMENTS_PER_COHORT * 1.15) * 1.02)
+    """About ``total`` submissions by the people holding a seat, stopping there:
+    cohort by cohort in the order they start, each assignment due ten days
+    after the one before (a second attempt a day later)."""
+    seats = defaultdict(list)
+    for _e, user, c, status in rows:
+        if status in SEAT:
+            seats[c].append(user)
+    held = sum(len(users) for users in seats.values())
+    chance = min(1.0, total / (held * ASSIGNMENTS_PER_COHORT * 1.15) * 1.02)
     cohorts, tasks = shape["cohorts"], shape["assignments"]
-    at = ts(dt.datetime(2024, 5, 1, 12, tzinfo=UTC))
 
     def generate():
         n = 0
-        for user, c in seats:
-            for task in tasks[cohorts[c][0]]:
-                if rng.random() >= chance:
-                    continue
-                for attempt in range(1, 3 if rng.random() < 0.15 else 2):
-                    n += 1
-                    if n > total:
-                        return
-                    yield (
-                        f"{n}\t{attempt}\t{at}\t0\tlab\t\t[]\tgraded\t{task}\t{user}"
-                        f"\t\t1\t\t0\t{rng.randint(0, 10)}\t10\t\t{{}}\t[]\n"
-                    )
+        for c in sorted(seats, key=lambda c: cohorts[c][4]):
+            starts = dt.datetime.combine(cohorts[c][4], dt.time(12), UTC)
+            for number, task in enumerate(tasks[cohorts[c][0]], start=1):
+                at = [ts(starts + dt.timedelta(days=10 * number + a)) for a in (0, 1)]
+                for user in seats[c]:
+                    if rng.random() >= chance:
+                        continue
+                    for attempt in range(1, 3 if rng.random() < 0.15 else 2):
+                        n += 1
+                        if n > total:
+                            return
+                        yield (
+                            f"{n}\t{attempt}\t{at[attempt - 1]}\t0\tlab\t\t[]\tgraded"
+                            f"\t{task}\t{user}\t\t1\t\t0\t{rng.randint(0, 10)}\t10"
+                            "\t\t{}\t[]\n"
+                        )
 
     # COPY fills no Django default: every NOT NULL column is written here.
     columns = (
@@ -220,38 +291,46 @@ def completions(cursor, rng: random.Random, shape: dict, rows) -> dict:
     for eid, user, c, status in rows:
         if status != "completed":
             continue
-        pk, track, place, ends = cohorts[c]
+        pk, track, place, ends, _starts = cohorts[c]
         passed = dt.datetime.combine(ends, dt.time(9), UTC) + dt.timedelta(
             days=rng.randint(1, 20), minutes=rng.randint(0, 600)
         )
         revoked = rng.random() < 0.02
-        passes.append((eid, user, pk, passed, revoked))
+        source = rng.choices(SOURCES, SOURCE_WEIGHTS)[0]
+        passes.append((eid, user, pk, passed, revoked, source))
         if not revoked:
             per_track[user, track].append((passed, place))
+    staff = max(user for _e, user, _c, _s in rows) + 1
     _copy(
         cursor,
         "courses_completion",
-        "id, passed_at, grade, source, reason, revoked_at, revoked_reason,"
-        " cohort_id, enrollment_id, user_id",
+        "id, passed_at, grade, source, reason, issued_by_id, revoked_at,"
+        " revoked_reason, cohort_id, enrollment_id, user_id",
         (
-            f"{eid}\t{ts(passed)}\t75\trule\t\t{ts(now if revoked else None)}"
-            f"\t\t{cohort}\t{eid}\t{user}\n"
-            for eid, user, cohort, passed, revoked in passes
+            f"{eid}\t{ts(passed)}\t75\t{source}\t{REASONS[source]}"
+            f"\t{NULL if source == 'rule' else staff}\t{ts(now if revoked else None)}"
+            f"\t{REVOKED if revoked else ''}\t{cohort}\t{eid}\t{user}\n"
+            for eid, user, cohort, passed, revoked, source in passes
         ),
     )
-    talents = []
+    completed = []
     for (user, track), done in per_track.items():
         if len(done) >= COURSES_FOR_A_TRACK:
             passed, place = sorted(done)[COURSES_FOR_A_TRACK - 1]
-            talents.append((len(talents) + 1, user, track, place, passed))
+            completed.append((passed, user, track, place))
+    talents = [
+        (tid, user, track, place, passed)
+        for tid, (passed, user, track, place) in enumerate(sorted(completed), 1)
+    ]
     revoked_talents = {t[0] for t in talents if rng.random() < 0.01}
     _copy(
         cursor,
         "courses_trackcompletion",
-        "id, completed_at, revoked_at, institution_id, track_id, user_id",
+        "id, completed_at, revoked_at, revoked_reason, institution_id, track_id,"
+        " user_id",
         (
             f"{tid}\t{ts(passed)}\t{ts(now if tid in revoked_talents else None)}"
-            f"\t{place}\t{track}\t{user}\n"
+            f"\t{REVOKED if tid in revoked_talents else ''}\t{place}\t{track}\t{user}\n"
             for tid, user, track, place, passed in talents
         ),
     )
@@ -268,21 +347,22 @@ def completions(cursor, rng: random.Random, shape: dict, rows) -> dict:
 def _certificates(cursor, rng, passes, talents, revoked_talents) -> int:
     issued = ts(dt.datetime(2026, 1, 1, tzinfo=UTC))
     rows = []
-    for eid, user, _c, _p, revoked in passes:
+    for eid, user, _c, _p, revoked, _s in passes:
         if not revoked and rng.random() < 0.85:
-            rows.append((user, str(eid), NULL))
+            rows.append((user, str(eid), NULL, rng.random() < 0.03))
     for tid, user, *_rest in talents:
         if tid not in revoked_talents and rng.random() < 0.9:
-            rows.append((user, NULL, str(tid)))
+            rows.append((user, NULL, str(tid), rng.random() < 0.03))
     return _copy(
         cursor,
         "courses_certificate",
-        "id, code, name, title_ko, title_en, issued_at, revoked_at, user_id,"
-        " completion_id, track_completion_id",
+        "id, code, name, title_ko, title_en, issued_at, revoked_at, revoked_reason,"
+        " user_id, completion_id, track_completion_id",
         (
             f"{n}\tC{n:015d}\tLearner {user}\t수료증\tCertificate\t{issued}"
-            f"\t{issued if rng.random() < 0.03 else NULL}\t{user}\t{c}\t{t}\n"
-            for n, (user, c, t) in enumerate(rows, start=1)
+            f"\t{issued if gone else NULL}\t{'Issued in error' if gone else ''}"
+            f"\t{user}\t{c}\t{t}\n"
+            for n, (user, c, t, gone) in enumerate(rows, start=1)
         ),
     )
 
