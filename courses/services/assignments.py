@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses.jupyter import ReleaseRefused, release_build
 from courses.models import Assignment, AssignmentFile
@@ -24,7 +25,10 @@ Kind = AssignmentFile.Kind
 ERROR_NOT_READY = "not_ready"
 ERROR_DUE_PASSED = "due_passed"
 ERROR_REQUIRED = "required"
-ERROR_NAME_FIXED = _("Learners already have this assignment: its id cannot change.")
+# Lazy: a module constant is made once, at import, in no one's language.
+ERROR_NAME_FIXED = gettext_lazy(
+    "Learners already have this assignment: its id cannot change."
+)
 
 
 def _store(assignment: Assignment, kind: str, path: str, data: bytes) -> AssignmentFile:

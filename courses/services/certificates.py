@@ -8,7 +8,7 @@ from pathlib import Path
 
 import qrcode
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from wagtail.models import Page
@@ -162,11 +162,16 @@ def _body(pdf: FPDF, certificate: Certificate) -> None:
 
 
 def _footer(pdf: FPDF, certificate: Certificate, verify_url: str) -> None:
-    day = timezone.localtime(certificate.issued_at).date().isoformat()
+    # The city's date (Seoul), whoever prints it, as each language writes it.
+    day = timezone.localtime(certificate.issued_at, timezone.get_default_timezone())
+    with translation.override("ko"):
+        day_ko = formats.date_format(day, "DATE_FORMAT")
+    with translation.override("en"):
+        day_en = formats.date_format(day, "DATE_FORMAT")
     pdf.set_y(-62)
     pdf.set_font("cert", "", 11)
     for text in (
-        f"수료일 · Date: {day}",
+        f"수료일 {day_ko} · Date: {day_en}",
         f"확인 코드 · Verification code: {certificate.code}",
         f"확인 · Verify: {verify_url}",
     ):

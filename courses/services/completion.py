@@ -327,6 +327,8 @@ def _track_evaluate(
     get_user_model().objects.select_for_update(of=("self",)).filter(pk=user.pk).first()
     passed = track_standing(user=user, track=track).fulfilling
     record = TrackCompletion.objects.filter(user=user, track=track).first()
+    if (passed is None) != (record is None or record.revoked_at is not None):
+        catalogue_changed()  # the track cards count trained people
     if passed is not None and record is None:
         record = TrackCompletion.objects.create(
             user=user,

@@ -132,6 +132,9 @@ def test_the_pdf_is_bilingual_with_name_titles_code_and_verification_url(
     assert certificate.code in text
     url = f"http://testserver/certificates/{certificate.code}/"
     assert url in text
+    day = timezone.localtime(certificate.issued_at, SEOUL)
+    assert f"{day.year}년 {day.month}월 {day.day}일" in text
+    assert f"{day.year}" in text and "-" not in text.split("Date:")[1].split()[0]
 
 
 def test_the_pdf_qr_code_encodes_the_verification_url(client_for, learner, certificate):
