@@ -25,7 +25,7 @@ from courses.selectors.pipeline import (
     pipeline_figures,
 )
 
-FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": exports.XLSX_TYPE}
+FORMATS = ("csv", "xlsx")  # exports.download types the file by its extension
 
 
 class PipelineFilterForm(forms.Form):
@@ -110,10 +110,8 @@ def pipeline_export(request, table: str, fmt: str) -> HttpResponse:
         data = exports.table_csv(chosen[0].headers, chosen[0].rows)
     else:
         data = exports.tables_xlsx([(t.title, t.headers, t.rows) for t in chosen])
-    response = HttpResponse(data, content_type=FORMATS[fmt])
     name = f"talent-pipeline-{table}-{timezone.localdate():%Y%m%d}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return exports.download(data, filename=name)
 
 
 def dashboard_urls():

@@ -10,7 +10,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -22,11 +22,10 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from courses import exports, selectors
 from courses.admin_forms import ExtensionForm, ManualGradeForm
-from courses.http import feedback_response
+from courses.http import feedback_response, submission_zip_response
 from courses.jupyter import HubError, HubUnavailable
 from courses.models import AssignmentFile
 from courses.services import ServiceError, lab
-from courses.services.archives import archive_write
 from courses.services.assignments import assignment_release
 from courses.services.feedback import (
     extension_grant,
@@ -120,15 +119,10 @@ def assignment_preview(request, pk: int, file_id: int):
 
 def submission_download(request, pk: int):
     """One submission's files as a zip, for its cohort's staff and instructors."""
-    submission = get_object_or_404(
-        selectors.submissions_manageable_by(request.user), pk=pk
-    )
-    files = selectors.submission_files(submission=submission)
-    response = HttpResponse(archive_write(files), content_type="application/zip")
+    submission = _submission_for(request, pk)
     who, what = submission.user.username, submission.assignment.name
     name = f"{what}-{who}-{submission.attempt}.zip"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return submission_zip_response(submission, filename=name)
 
 
 # Grading: progress, regrading, feedback, extensions --------------------------------
@@ -265,8 +259,13 @@ def submission_grade_by_hand(request, pk: int):
 @require_GET
 def submission_feedback_page(request, pk: int, feedback_id: int):
     """A feedback page of a submission, sandboxed like the learner's copy."""
-    submission = _submission_for(request, pk)
-    return feedback_response(get_object_or_404(submission.feedback, pk=feedback_id))
+    record = selectors.feedback_page(
+        submissions=selectors.submissions_manageable_by(request.user).filter(pk=pk),
+        pk=feedback_id,
+    )
+    if record is None:
+        raise Http404
+    return feedback_response(record)
 
 
 class ExtensionGrantView(WagtailAdminTemplateMixin, FormView):

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from courses.http import attachment_response
 from courses.selectors.certificates import certificate_by_code, certificate_of_user
 from courses.services import ServiceError
 from courses.services.certificates import certificate_pdf, certificate_pdf_name
@@ -53,7 +54,8 @@ def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
         )
     except ServiceError as error:
         return HttpResponse(error.message, status=503, content_type="text/plain")
-    response = HttpResponse(data, content_type="application/pdf")
-    name = certificate_pdf_name(certificate)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment_response(
+        data,
+        filename=certificate_pdf_name(certificate),
+        content_type="application/pdf",
+    )

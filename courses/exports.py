@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from courses.http import attachment_response
 from courses.selectors.gradebook import Gradebook, GradeCell
 
 # A cell starting with one of these is a formula to a spreadsheet program: the
@@ -125,9 +126,7 @@ def gradebook_xlsx(gradebook: Gradebook) -> bytes:
 def download(data: bytes, *, filename: str) -> HttpResponse:
     """A CSV or XLSX file (by the extension of ``filename``) as an attachment."""
     kind = XLSX_TYPE if filename.endswith(".xlsx") else CSV_TYPE
-    response = HttpResponse(data, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment_response(data, filename=filename, content_type=kind)
 
 
 def neutralise_wagtail_exports() -> None:
@@ -136,6 +135,7 @@ def neutralise_wagtail_exports() -> None:
     Wagtail's list exports (viewsets' ``list_export``, the reports, the site
     history) write learners' and editors' text as it is into CSV; patching the
     one hook they share covers every such view, present and future."""
+    # deferred: Wagtail's admin views need a loaded app registry; no cycle
     from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
     prepare = SpreadsheetExportMixin.preprocess_field_value

@@ -1,16 +1,19 @@
-"""HTTP responses shared by the learner pages, the admin and the exchange API,
-and the upload limit every upload view applies before reading a body."""
+"""HTTP responses shared by the learner pages, the admin and the exchange API
+(downloads, zips, feedback pages), and the upload limit every upload view
+applies before reading a body."""
 
 from functools import wraps
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from courses.models import SubmissionFeedback
+from courses.models import Submission, SubmissionFeedback
+from courses.selectors.assignments import submission_files
 from courses.services import ServiceError
-from courses.services.archives import ERROR_TOO_LARGE, upload_too_large
+from courses.services.archives import ERROR_TOO_LARGE, archive_write, upload_too_large
 
 # What a multipart body carries besides the files: boundaries, part headers and
 # the form's other fields.
@@ -22,15 +25,50 @@ FORM_OVERHEAD = 64 * 1024
 FEEDBACK_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-def feedback_response(record: SubmissionFeedback, *, download: bool = False):
+def attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    """Make ``response`` a download saved as ``filename``.
+
+    Names come from course titles and learners' uploads: Korean text, quotes or
+    line breaks are encoded (RFC 6266/5987), never written raw into the header."""
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def attachment_response(
+    content: bytes, *, filename: str, content_type: str
+) -> HttpResponse:
+    """``content`` as a download saved as ``filename``."""
+    return attachment(HttpResponse(content, content_type=content_type), filename)
+
+
+def zip_response(files: dict[str, bytes], *, filename: str) -> HttpResponse:
+    """``files`` (relative path → bytes) as a zip download saved as ``filename``."""
+    return attachment_response(
+        archive_write(files), filename=filename, content_type="application/zip"
+    )
+
+
+def submission_zip_response(
+    submission: Submission, *, filename: str = ""
+) -> HttpResponse:
+    """One attempt's files as a zip, named as the learner's own copy
+    (``<assignment>-attempt-<n>.zip``) unless ``filename`` is given."""
+    default = f"{submission.assignment.name}-attempt-{submission.attempt}.zip"
+    return zip_response(
+        submission_files(submission=submission), filename=filename or default
+    )
+
+
+def feedback_response(
+    record: SubmissionFeedback, *, download: bool = False
+) -> HttpResponse:
+    """A feedback page, sandboxed: it holds what the learner's code printed."""
     with record.file.open("rb") as handle:
         response = HttpResponse(handle.read(), content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = FEEDBACK_CSP
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    if download:
-        response["Content-Disposition"] = f'attachment; filename="{record.path}"'
-    return response
+    return attachment(response, record.path) if download else response
 
 
 def body_too_large(request: HttpRequest) -> bool:

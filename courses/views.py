@@ -19,17 +19,10 @@ from wagtail.views import serve
 
 from courses import page_cache, selectors, services
 from courses.forms import ApplicationForm, CourseSearchForm, SubmissionUploadForm
-from courses.http import feedback_response, upload_limited
-from courses.models import (
-    Cohort,
-    Enrollment,
-    Invitation,
-    Submission,
-    SubmissionFeedback,
-    TrackPage,
-)
+from courses.http import feedback_response, submission_zip_response, upload_limited
+from courses.models import Cohort, Enrollment, Invitation, Submission, TrackPage
 from courses.selectors.progress import cohort_progress, track_progress
-from courses.services.archives import archive_write, uploads_read
+from courses.services.archives import uploads_read
 from courses.services.submissions import submission_create
 from lms.accounts.decorators import verified_email_required
 from lms.ratelimit import rate_limit
@@ -245,7 +238,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assignment": assignment,
         "submissions": submissions,
         "form": form,
-        "attempts_left": max(0, assignment.max_attempts - len(submissions)),
+        "attempts_left": assignment.attempts_left(len(submissions)),
         "due": selectors.due_for(assignment=assignment, user=request.user),
         # The page reloads itself while a result is on its way.
         "pending": any(s.status in PENDING for s in submissions),
@@ -288,15 +281,14 @@ def _submit_upload(request: HttpRequest, assignment, data: dict) -> bool:
 @login_required
 def feedback_page(request: HttpRequest, pk: int, attempt: int, page: str):
     """A released feedback page of one of the learner's own attempts."""
-    assignment = selectors.assignment_for_learner(user=request.user, pk=pk)
-    record = get_object_or_404(
-        SubmissionFeedback,
-        submission__assignment=assignment,
-        submission__user=request.user,
-        submission__attempt=attempt,
-        submission__feedback_released_at__isnull=False,
+    record = selectors.released_feedback_page(
+        user=request.user,
+        assignment=selectors.assignment_for_learner(user=request.user, pk=pk),
+        attempt=attempt,
         path=page,
     )
+    if record is None:
+        raise Http404
     return feedback_response(record)
 
 
@@ -305,12 +297,11 @@ def submission_file_download(
     request: HttpRequest, pk: int, attempt: int
 ) -> HttpResponse:
     """One of the learner's own attempts, as a zip."""
-    assignment = selectors.assignment_for_learner(user=request.user, pk=pk)
-    submission = get_object_or_404(
-        Submission, assignment=assignment, user=request.user, attempt=attempt
+    submission = selectors.attempt_of(
+        user=request.user,
+        assignment=selectors.assignment_for_learner(user=request.user, pk=pk),
+        attempt=attempt,
     )
-    files = selectors.submission_files(submission=submission)
-    response = HttpResponse(archive_write(files), content_type="application/zip")
-    filename = f"{assignment.name}-attempt-{attempt}.zip"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    if submission is None:
+        raise Http404
+    return submission_zip_response(submission)

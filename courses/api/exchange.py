@@ -5,18 +5,22 @@ selector or service; every refusal is a ServiceError mapped to a 4xx in
 ``courses.api``. The contract: docs/exchange-api.md.
 """
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import APIKeyHeader
 
 from courses import selectors
-from courses.http import feedback_response, limit_upload
-from courses.models import Submission, SubmissionFeedback
+from courses.http import (
+    feedback_response,
+    limit_upload,
+    submission_zip_response,
+    zip_response,
+)
+from courses.models import Submission
 from courses.services import ServiceError
-from courses.services.archives import archive_read, archive_write
+from courses.services.archives import archive_read
 from courses.services.lab import lab_identity
 from courses.services.submissions import ERROR_NOT_FOUND, submission_create
 from lms.middleware import person_time_zone
@@ -120,16 +124,10 @@ def _assignment_out(assignment, user) -> dict:
         "due_at": assignment.due_at.isoformat() if assignment.due_at else None,
         "late_policy": assignment.late_policy,
         "max_attempts": assignment.max_attempts,
-        "attempts_left": max(0, assignment.max_attempts - len(submissions)),
+        "attempts_left": assignment.attempts_left(len(submissions)),
         "notebooks": selectors.release_notebooks(assignment=assignment),
         "submissions": [_submission_out(s) for s in submissions],
     }
-
-
-def _zip(files: dict[str, bytes], filename: str) -> HttpResponse:
-    response = HttpResponse(archive_write(files), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _released(request: HttpRequest, course_id: str, assignment_id: str):
@@ -160,7 +158,7 @@ def assignment_list(request: HttpRequest, course_id: str = ""):
 def assignment_release(request: HttpRequest, course_id: str, assignment_id: str):
     assignment = _released(request, course_id, assignment_id)
     files = selectors.release_files(assignment=assignment)
-    return _zip(files, f"{assignment.name}.zip")
+    return zip_response(files, filename=f"{assignment.name}.zip")
 
 
 @router.post(
@@ -214,12 +212,14 @@ def submission_post(request: HttpRequest, course_id: str, assignment_id: str):
 def submission_download(
     request: HttpRequest, course_id: str, assignment_id: str, attempt: int
 ):
-    assignment = _released(request, course_id, assignment_id)
-    submission = get_object_or_404(
-        Submission, assignment=assignment, user=request.auth, attempt=attempt
+    submission = selectors.attempt_of(
+        user=request.auth,
+        assignment=_released(request, course_id, assignment_id),
+        attempt=attempt,
     )
-    files = selectors.submission_files(submission=submission)
-    return _zip(files, f"{assignment.name}-attempt-{attempt}.zip")
+    if submission is None:
+        raise Http404
+    return submission_zip_response(submission)
 
 
 @router.get(
@@ -229,13 +229,12 @@ def submission_download(
 def feedback_download(
     request: HttpRequest, course_id: str, assignment_id: str, attempt: int, page: str
 ):
-    assignment = _released(request, course_id, assignment_id)
-    record = get_object_or_404(
-        SubmissionFeedback,
-        submission__assignment=assignment,
-        submission__user=request.auth,
-        submission__attempt=attempt,
-        submission__feedback_released_at__isnull=False,
+    record = selectors.released_feedback_page(
+        user=request.auth,
+        assignment=_released(request, course_id, assignment_id),
+        attempt=attempt,
         path=page,
     )
+    if record is None:
+        raise Http404
     return feedback_response(record)

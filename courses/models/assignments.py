@@ -158,6 +158,10 @@ class Assignment(models.Model):
             and self.release_at <= now
         )
 
+    def attempts_left(self, used: int) -> int:
+        """How many more times a learner who made ``used`` attempts may submit."""
+        return max(0, self.max_attempts - used)
+
 
 def _file_path(instance, filename: str) -> str:
     # A random folder per file: names never collide, never guessable.

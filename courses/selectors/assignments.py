@@ -9,6 +9,7 @@ from courses.models import (
     Enrollment,
     Extension,
     Submission,
+    SubmissionFeedback,
 )
 
 
@@ -69,6 +70,40 @@ def submissions_of(*, user, assignment: Assignment) -> list[Submission]:
         .prefetch_related("files", "feedback", "scores")
         .order_by("attempt")
     )
+
+
+def attempt_of(
+    *, user, assignment: Assignment | None, attempt: int
+) -> Submission | None:
+    """One of ``user``'s own attempts at an assignment they may see."""
+    if assignment is None:
+        return None
+    return (
+        Submission.objects.filter(assignment=assignment, user=user, attempt=attempt)
+        .select_related("assignment")
+        .first()
+    )
+
+
+def feedback_page(
+    *, submissions: QuerySet[Submission], path: str = "", pk: int | None = None
+) -> SubmissionFeedback | None:
+    """A feedback page of one of ``submissions``, by its file name or its id."""
+    pages = SubmissionFeedback.objects.filter(submission__in=submissions)
+    return pages.filter(**({"path": path} if pk is None else {"pk": pk})).first()
+
+
+def released_feedback_page(
+    *, user, assignment: Assignment | None, attempt: int, path: str
+) -> SubmissionFeedback | None:
+    """A feedback page of one of ``user``'s own attempts, once it is released."""
+    released = Submission.objects.filter(
+        assignment=assignment,
+        user=user,
+        attempt=attempt,
+        feedback_released_at__isnull=False,
+    )
+    return feedback_page(submissions=released, path=path)
 
 
 def release_notebooks(*, assignment: Assignment) -> list[str]:

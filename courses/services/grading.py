@@ -77,7 +77,10 @@ def late_by(due: dt.datetime | None, moment: dt.datetime) -> dt.timedelta:
 
 def late_penalty(assignment: Assignment, late: dt.timedelta) -> decimal.Decimal:
     """Per started day of lateness, up to the cap (percent of the score)."""
-    if late <= dt.timedelta(0) or assignment.late_policy != "penalty":
+    if (
+        late <= dt.timedelta(0)
+        or assignment.late_policy != Assignment.LatePolicy.PENALTY
+    ):
         return decimal.Decimal(0)
     days = math.ceil(late / dt.timedelta(days=1))
     return min(assignment.penalty_per_day * days, assignment.penalty_cap)
@@ -90,6 +93,7 @@ def grading_enqueue(*, submission_ids: list[int]) -> None:
     """Grade these once the current transaction commits."""
     if not settings.GRADING_ENABLED or not submission_ids:
         return
+    # deferred: services ↔ tasks cycle until the slices land (issue 17)
     from courses.tasks import grade_submissions
 
     ids = list(submission_ids)
@@ -163,6 +167,7 @@ def grading_sweep() -> dict[str, int]:
         .values_list("pk", flat=True)
     )
     if again and settings.GRADING_ENABLED:
+        # deferred: services ↔ tasks cycle until the slices land (issue 17)
         from courses.tasks import grade_submissions
 
         grade_submissions.enqueue(again)
@@ -347,6 +352,7 @@ def _enqueue_at(submission_id: int, when: dt.datetime) -> None:
     hands it out otherwise."""
     if not settings.GRADING_ENABLED:
         return
+    # deferred: services ↔ tasks cycle until the slices land (issue 17)
     from courses.tasks import grade_submissions
 
     if grade_submissions.get_backend().supports_defer:

@@ -70,7 +70,7 @@ def _check_rules(assignment: Assignment, used: int, due, late: dt.timedelta) -> 
             % {"due": due},
             code=ERROR_DEADLINE,
         )
-    if used >= assignment.max_attempts:
+    if not assignment.attempts_left(used):
         raise ServiceError(
             _("You used all %(n)d attempts of this assignment.")
             % {"n": assignment.max_attempts},
