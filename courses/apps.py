@@ -8,6 +8,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
+        # deferred: Django's ready(): receivers and policies need loaded models
         from . import audit, exports, signals
         from .permission_policies import register_policies
 

@@ -197,6 +197,7 @@ class AuditMiddleware(AuditlogMiddleware):
         # The same client address as allauth's rate limits, so that one proxy
         # setting (ALLAUTH_TRUSTED_PROXY_COUNT) serves both; auditlog's own
         # believes any X-Forwarded-For header.
+        # deferred: allauth's adapter needs a loaded app registry; no cycle
         from allauth.account.adapter import get_adapter
 
         try:
@@ -232,10 +233,12 @@ def _task_finished(sender, task_result, **kwargs) -> None:
 def _connect_task_signals() -> None:
     """Django's tasks and the django-tasks backport (the RQ backend) each send
     their own started/finished signals."""
+    # deferred: no cycle today; could move to the top (issue 17)
     from django.tasks import signals
 
     modules = [signals]
     with contextlib.suppress(ImportError):
+        # deferred: optional package, there only with the RQ backend
         from django_tasks import signals as backport
 
         modules.append(backport)

@@ -5,13 +5,17 @@ The page and its downloads are made from ``figure_tables`` so they never
 disagree. Suppression happens here, before any template sees a number.
 """
 
+from __future__ import annotations
+
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from courses.selectors.pipeline import Forecast, PipelineFigures, YearRow
+if TYPE_CHECKING:  # annotations only: selectors/catalogue.py imports this module
+    from courses.selectors.pipeline import Forecast, PipelineFigures, YearRow
 
 SMALLEST_SHOWN = 5  # public counts below this are shown as "<5"
 SUPPRESSED = "<5"

@@ -16,6 +16,7 @@ from courses.services.catalogue_cache import catalogue_changed
 
 
 def roles_after_migrate(sender, apps=None, **kwargs) -> None:
+    # deferred: no cycle today; could move to the top (issue 17)
     from courses.services.roles import roles_ensure
 
     # Migrated back before institutions owned pages: no editors to sync.
@@ -35,6 +36,7 @@ def _page_changed(sender, **kwargs) -> None:
 
 @receiver(post_delete)
 def _page_or_cohort_deleted(sender, instance, **kwargs) -> None:
+    # deferred: no cycle today; could move to the top (issue 17)
     from wagtail.models import Page
 
     from courses.models import Cohort
@@ -48,6 +50,7 @@ def _page_or_cohort_deleted(sender, instance, **kwargs) -> None:
 def _cohort_deleted(sender, instance, **kwargs) -> None:
     # Before the delete, while its instructors are still known: their grader
     # group goes, and so do the cohort's groups on the hub.
+    # deferred: no cycle today; could move to the top (issue 17)
     from courses.services.lab import lab_sync_later
     from courses.tasks import delete_lab_groups
 
@@ -64,6 +67,7 @@ def _person_saved(sender, instance, update_fields=None, **kwargs) -> None:
         update_fields
     ):
         return  # e.g. last_login at every sign-in
+    # deferred: no cycle today; could move to the top (issue 17)
     from courses.services.lab import lab_access_revoke, lab_sync_later
 
     if not instance.is_active:
@@ -84,6 +88,7 @@ def _institution_staff_changed(sender, instance, action, reverse, pk_set, **kwar
     # they write their institution's catalogue pages, so its editors follow.
     if action not in ("post_add", "post_remove", "post_clear"):
         return
+    # deferred: no cycle today; could move to the top (issue 17)
     from courses.models import Institution
     from courses.services.roles import institution_editors_sync
 
@@ -101,6 +106,7 @@ def _institution_staff_changed(sender, instance, action, reverse, pk_set, **kwar
 def _cohort_gone_from_editors(sender, instance, **kwargs) -> None:
     # The admin deletes cohorts without a service: their instructors stop
     # writing the institution's pages unless they teach another of its cohorts.
+    # deferred: no cycle today; could move to the top (issue 17)
     from courses.services.roles import institution_editors_sync
 
     institution_editors_sync(institution=instance.institution)

@@ -18,6 +18,7 @@ def send_invitation(invitation_id: int) -> bool:
 
 @task()
 def sync_lab(user_id: int, attempt: int = 0) -> str:
+    # deferred: tasks ↔ services cycle until the slices land (issue 17)
     from courses.services.lab import lab_sync_or_retry
 
     return lab_sync_or_retry(user_id=user_id, attempt=attempt)
@@ -25,6 +26,7 @@ def sync_lab(user_id: int, attempt: int = 0) -> str:
 
 @task()
 def delete_lab_groups(lab_course_id: str) -> None:
+    # deferred: tasks ↔ services cycle until the slices land (issue 17)
     from courses.services.lab import lab_groups_delete
 
     lab_groups_delete(lab_course_id=lab_course_id)
@@ -32,6 +34,7 @@ def delete_lab_groups(lab_course_id: str) -> None:
 
 @task()
 def check_assignment(assignment_id: int) -> str:
+    # deferred: tasks ↔ services cycle until the slices land (issue 17)
     from courses.services.assignments import assignment_check
 
     assignment = assignment_check(assignment_id=assignment_id)
@@ -40,6 +43,7 @@ def check_assignment(assignment_id: int) -> str:
 
 @task()
 def grade_submissions(submission_ids: list[int]) -> dict:
+    # deferred: tasks ↔ services cycle until the slices land (issue 17)
     from courses.services.grading import grading_run
 
     return grading_run(submission_ids=submission_ids)
@@ -47,6 +51,7 @@ def grade_submissions(submission_ids: list[int]) -> dict:
 
 @task()
 def make_feedback(submission_ids: list[int]) -> int:
+    # deferred: tasks ↔ services cycle until the slices land (issue 17)
     from courses.services.feedback import feedback_make_many
 
     return feedback_make_many(submission_ids=submission_ids)
@@ -54,6 +59,7 @@ def make_feedback(submission_ids: list[int]) -> int:
 
 @task()
 def sync_formgrader(cohort_id: int) -> dict:
+    # deferred: tasks ↔ services cycle until the slices land (issue 17)
     from courses.models import Cohort
     from courses.services.formgrader import formgrader_sync
 
@@ -63,6 +69,7 @@ def sync_formgrader(cohort_id: int) -> dict:
 
 @task()
 def sweep_completions(hours: float = 25) -> int:
+    # deferred: tasks ↔ services cycle until the slices land (issue 17)
     import datetime as dt
 
     from django.utils import timezone

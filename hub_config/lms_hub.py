@@ -1,7 +1,8 @@
 """The hub's classes: sign-in through the LMS, and one system account per lab.
 
 Names shared with the LMS (group prefixes, the admin group, the account prefix)
-are in ``names``; tests/hub_config checks them against courses/jupyter/names.py.
+are in ``names``, the one source the LMS imports them from too
+(courses/jupyter/names.py); tests/hub_config checks the hub's config uses them.
 """
 
 import os

@@ -30,6 +30,7 @@ def read_or_create_rsa_key(path: Path) -> str:
     """Return the PEM RSA private key at ``path``, generating it (0600) if missing."""
     if path.exists():
         return path.read_text()
+    # deferred: cryptography is needed only to create a key, once
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 

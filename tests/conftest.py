@@ -16,6 +16,7 @@
 - ``mailoutbox``: pytest-django's list of sent mail.
 - ``hub``, ``hub_env``, ``load_hub_config``: a real JupyterHub and its config
   (see tests/hubs.py).
+- ``_default_language`` (autouse): each test starts in the default language.
 - ``pipeline``, ``talent``: a hand-built talent pipeline for the dashboard's
   figures (see tests/pipeline.py).
 - ``_run_accounts`` (autouse, session): deletes the system accounts this run
@@ -67,6 +68,16 @@ def _clear_cache():
     yield
     cache.clear()
     page_cache.memory.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request served in this thread (the test client) leaves its language
+    # active, e.g. the exchange API's person's own: each test starts in the
+    # site's default, so reverse() and texts do not depend on the one before.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

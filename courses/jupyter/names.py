@@ -1,33 +1,48 @@
-"""The names shared with the hub (hub_config/), which cannot import this module.
+"""The names shared with the hub, and the few only the LMS needs.
 
-tests/hub_config/test_contract.py loads hub_config/jupyterhub_config.py and checks
-its values against these, so the two sides never drift apart.
+The shared ones are defined once, in hub_config/names.py (the hub and the lab
+servers import it without Django); tests/hub_config/test_contract.py checks
+that the hub's config is built from them. Import them from here in the LMS.
 """
 
 import hashlib
 
-# The OpenID Connect client the hub signs in with.
-HUB_CLIENT_ID = "jupyterhub"
-# The LMS's own service account on the hub (group sync, server status, stop).
-LMS_SERVICE_NAME = "lms"
-# nbgrader's documented multi-course group contract (demos/demo_multiple_classes).
-LEARNER_GROUP_PREFIX = "nbgrader-"
-GRADER_GROUP_PREFIX = "formgrade-"
-# LMS administrators are hub administrators.
-ADMIN_GROUP = "lms-admins"
-# The claim the hub reads groups from (also an OIDC scope of the same name).
-GROUPS_CLAIM = "groups"
-# System accounts of labs on one machine: "lab-" + hub user name (≤ 32 chars),
-# never an existing account such as root or postgres.
-SYSTEM_USER_PREFIX = "lab-"
+from hub_config.names import (
+    ADMIN_GROUP,
+    FORMGRADER_COURSE_DIR,
+    FORMGRADER_STATE_FILE,
+    GRADER_GROUP_PREFIX,
+    GRADER_USER_PREFIX,
+    GROUPS_CLAIM,
+    HUB_CLIENT_ID,
+    LEARNER_GROUP_PREFIX,
+    LMS_SERVICE_NAME,
+    SYSTEM_USER_PREFIX,
+    is_grader_user,
+    is_lab_group,
+    system_user,
+)
 
-# The shared formgrader of a cohort runs as hub user "grader_<course id>" (its
-# system account "lab-grader_<course id>"): "_" is never in a person's handle.
-GRADER_USER_PREFIX = "grader_"
-# In the grader account's home: the nbgrader course the formgrader shows, and
-# the file naming its course id (written by the LMS, read by the formgrader).
-FORMGRADER_COURSE_DIR = "course"
-FORMGRADER_STATE_FILE = ".lms-formgrader.json"
+__all__ = [
+    "ADMIN_GROUP",
+    "FORMGRADER_COURSE_DIR",
+    "FORMGRADER_STATE_FILE",
+    "GRADER_GROUP_PREFIX",
+    "GRADER_USER_PREFIX",
+    "GROUPS_CLAIM",
+    "HUB_CLIENT_ID",
+    "LEARNER_GROUP_PREFIX",
+    "LMS_SERVICE_NAME",
+    "LMS_SERVICE_SCOPES",
+    "SYSTEM_USER_PREFIX",
+    "grader_group",
+    "grader_user",
+    "is_grader_user",
+    "is_lab_group",
+    "learner_group",
+    "system_user",
+]
+
 # What the LMS's hub token may do, and no more. It never reads tokens or
 # authentication state; the only users it creates are the cohorts' formgraders
 # (a person appears on the hub at first sign-in, with the groups of their claims).
@@ -51,17 +66,6 @@ def grader_group(course_id: str) -> str:
     return f"{GRADER_GROUP_PREFIX}{course_id}"
 
 
-def is_lab_group(name: str) -> bool:
-    """A group that lets its members into the lab."""
-    return name == ADMIN_GROUP or name.startswith(
-        (LEARNER_GROUP_PREFIX, GRADER_GROUP_PREFIX)
-    )
-
-
-def system_user(hub_user: str) -> str:
-    return f"{SYSTEM_USER_PREFIX}{hub_user}"
-
-
 def grader_user(course_id: str) -> str:
     """The hub user of a cohort's formgrader; its system account fits in 32
     characters (a long or unusual course id is shortened by a hash)."""
@@ -72,7 +76,3 @@ def grader_user(course_id: str) -> str:
         return name
     digest = hashlib.sha256(course_id.encode()).hexdigest()[:16]
     return f"{GRADER_USER_PREFIX}{digest}"
-
-
-def is_grader_user(name: str) -> bool:
-    return name.startswith(GRADER_USER_PREFIX)

@@ -171,6 +171,7 @@ class Cohort(models.Model):
         return dt.datetime.combine(day_after, dt.time.min, tzinfo=site)
 
     def seats_taken(self) -> int:
+        # deferred: models/enrollment.py imports this module (cycle)
         from .enrollment import Enrollment
 
         return self.enrollments.filter(status__in=Enrollment.SEAT_HOLDING).count()

@@ -60,6 +60,7 @@ class CataloguePage(Page):
         verbose_name = _("catalogue")
 
     def get_context(self, request, *args, **kwargs):
+        # deferred: pages ↔ selectors cycle until the slices land (issue 17)
         from courses.selectors import track_cards
 
         context = super().get_context(request, *args, **kwargs)
@@ -126,6 +127,7 @@ class TrackPage(CodedPage):
         verbose_name = _("track")
 
     def get_context(self, request, *args, **kwargs):
+        # deferred: pages ↔ selectors cycle until the slices land (issue 17)
         from courses.selectors import track_detail
 
         context = super().get_context(request, *args, **kwargs)
@@ -135,6 +137,7 @@ class TrackPage(CodedPage):
     @property
     def completion_rule(self) -> str:
         """The completion policy as one sentence in the active language."""
+        # deferred: pages ↔ selectors cycle until the slices land (issue 17)
         from courses.selectors.completion import track_rule
 
         return track_rule(track=self)
@@ -234,6 +237,7 @@ class CoursePage(CodedPage):
         verbose_name = _("course")
 
     def get_context(self, request, *args, **kwargs):
+        # deferred: pages ↔ selectors cycle until the slices land (issue 17)
         from courses.selectors import course_detail
 
         context = super().get_context(request, *args, **kwargs)
@@ -256,6 +260,7 @@ class ProgressPage(Page):
         verbose_name = _("pipeline progress page")
 
     def get_context(self, request, *args, **kwargs):
+        # deferred: pages ↔ progress_page cycle until the slices land (issue 17)
         from courses.progress_page import progress_context
 
         context = super().get_context(request, *args, **kwargs)

@@ -93,7 +93,14 @@ def audit_entries(
         entries = entries.filter(content_type=model)
     if obj:
         named = Q(object_repr__icontains=obj)
-        entries = entries.filter(named | Q(object_pk=obj) if obj.isdigit() else named)
+        if obj.isdigit() and model is not None:
+            # One kind of record and a number: that record (an object's page
+            # links here so), not every name that happens to hold the digits.
+            entries = entries.filter(object_pk=obj)
+        else:
+            entries = entries.filter(
+                named | Q(object_pk=obj) if obj.isdigit() else named
+            )
     if person:
         entries = entries.filter(
             Q(actor_email__icontains=person)

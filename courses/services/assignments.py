@@ -79,6 +79,7 @@ def assignment_save(
         _drop(assignment, [Kind.SOURCE, Kind.RELEASE, Kind.PREVIEW])
         for path, data in sorted(sources.items()):
             _store(assignment, Kind.SOURCE, path, data)
+        # deferred: services ↔ tasks cycle until the slices land (issue 17)
         from courses.tasks import check_assignment
 
         transaction.on_commit(lambda: check_assignment.enqueue(assignment.pk))

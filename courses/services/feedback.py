@@ -161,6 +161,7 @@ def feedback_release(*, assignment: Assignment, users=None) -> int:
     ]
     ids = [s.pk for s in ready]
     if ids:
+        # deferred: services ↔ tasks cycle until the slices land (issue 17)
         from courses.tasks import make_feedback
 
         transaction.on_commit(lambda: make_feedback.enqueue(ids))
@@ -178,7 +179,8 @@ def _reveal(assignment: Assignment) -> bool:
 def feedback_make_many(*, submission_ids: list[int]) -> int:
     """Feedback pages of these attempts, with the scores given in their cohorts'
     formgraders since the last sync (one sync per cohort first)."""
-    from .formgrader import formgrader_sync_if_open  # it reads feedback's helpers
+    # deferred: feedback ↔ formgrader cycle (formgrader reads feedback's helpers)
+    from .formgrader import formgrader_sync_if_open
 
     for cohort in Cohort.objects.filter(
         assignments__submissions__pk__in=submission_ids

@@ -123,6 +123,7 @@ def _formgrader_prepare(cohort: Cohort, record: Formgrader, *, retry: bool):
     if record.sync_error and not retry:
         return FormgraderState(False, "", record.sync_error, failed=True)
     if cache.add(f"formgrader-sync-{cohort.pk}", True, SYNC_RETRY_S) or retry:
+        # deferred: services ↔ tasks cycle until the slices land (issue 17)
         from courses.tasks import sync_formgrader
 
         Formgrader.objects.filter(pk=record.pk).update(sync_error="")

@@ -41,6 +41,7 @@ def invitation_create(
 
 
 def _send(invitation_id: int) -> None:
+    # deferred: services ↔ tasks cycle until the slices land (issue 17)
     from courses.tasks import send_invitation
 
     send_invitation.enqueue(invitation_id)

@@ -62,6 +62,7 @@ def lab_sync_later(*user_ids: int) -> None:
     """Queue a sync of these people once the current transaction commits."""
     if not settings.HUB_API_URL:
         return
+    # deferred: services ↔ tasks cycle until the slices land (issue 17)
     from courses.tasks import sync_lab
 
     for user_id in set(user_ids):
@@ -79,6 +80,7 @@ def lab_sync_or_retry(*, user_id: int, attempt: int) -> str:
         if attempt + 1 >= RETRIES or not default_task_backend.supports_defer:
             log.error("lab sync of %s gave up: %s", user.username, error)
             raise
+        # deferred: services ↔ tasks cycle until the slices land (issue 17)
         from courses.tasks import sync_lab
 
         delay = dt.timedelta(seconds=5 * 2**attempt)
@@ -140,6 +142,7 @@ def lab_access_revoke(*, user) -> int:
     """A disabled person: drop their OIDC tokens (the hub's next refresh fails and
     signs them out) and queue the sync that empties their groups and stops their
     server. Returns how many tokens were dropped."""
+    # deferred: no cycle today; could move to the top (issue 17)
     from allauth.idp.oidc.models import Token
 
     deleted, _ = Token.objects.filter(user=user).delete()

@@ -17,6 +17,7 @@ def notify_later(enrollment: Enrollment, kind: str, message: str = "") -> None:
     """Queue a notice about ``enrollment`` once the current transaction commits."""
     if kind not in KINDS:
         return
+    # deferred: services ↔ tasks cycle until the slices land (issue 17)
     from courses.tasks import send_enrollment_notice
 
     transaction.on_commit(

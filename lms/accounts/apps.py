@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # deferred: Django's ready(): receivers need loaded models
         from . import receivers  # noqa: F401

@@ -1,7 +1,13 @@
-"""hub_config/jupyterhub_config.py agrees with the LMS (courses/jupyter/names.py)."""
+"""hub_config/jupyterhub_config.py is built from the names the LMS uses.
 
+The shared names are defined once, in hub_config/names.py; courses/jupyter/names.py
+re-exports them beside the names only the LMS needs.
+"""
+
+import ast
 import re
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -9,29 +15,42 @@ from courses.jupyter import names
 from hub_config import names as hub_names
 from tests.hubs import API_TOKEN, CLIENT_SECRET
 
-SHARED = [
-    "HUB_CLIENT_ID",
-    "LMS_SERVICE_NAME",
-    "LEARNER_GROUP_PREFIX",
-    "GRADER_GROUP_PREFIX",
-    "ADMIN_GROUP",
-    "GROUPS_CLAIM",
-    "SYSTEM_USER_PREFIX",
-    "GRADER_USER_PREFIX",
-    "FORMGRADER_COURSE_DIR",
-    "FORMGRADER_STATE_FILE",
-]
-LMS_HUB = Path(__file__).parents[2] / "hub_config" / "lms_hub.py"
+ROOT = Path(__file__).parents[2]
+LMS_HUB = ROOT / "hub_config" / "lms_hub.py"
+HUB_NAMES = {
+    name
+    for name, value in vars(hub_names).items()
+    if not name.startswith("_") and not isinstance(value, ModuleType)
+}
 
 
-@pytest.mark.parametrize("name", SHARED)
-def test_hub_names_equal_the_lms_names(name):
-    assert getattr(hub_names, name) == getattr(names, name)
+def test_the_lms_reads_every_hub_name_from_the_one_source():
+    assert HUB_NAMES <= set(names.__all__)
+    for name in HUB_NAMES:
+        assert getattr(names, name) is getattr(hub_names, name)
 
 
-@pytest.mark.parametrize("group", ["nbgrader-x", "formgrade-x", "lms-admins", "other"])
-def test_both_sides_agree_on_what_a_lab_group_is(group):
-    assert hub_names.is_lab_group(group) == names.is_lab_group(group)
+def test_the_lms_defines_no_second_copy_of_a_hub_name():
+    tree = ast.parse((ROOT / "courses" / "jupyter" / "names.py").read_text())
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            defined |= {t.id for t in targets if isinstance(t, ast.Name)}
+    assert not defined & HUB_NAMES
+
+
+@pytest.mark.parametrize(
+    ("group", "opens_the_lab"),
+    [
+        ("nbgrader-x", True),
+        ("formgrade-x", True),
+        ("lms-admins", True),
+        ("other", False),
+    ],
+)
+def test_a_lab_group_is_a_course_group_or_the_admin_group(group, opens_the_lab):
+    assert names.is_lab_group(group) is opens_the_lab
 
 
 @pytest.mark.parametrize("spawner", ["local", "simple", "kubernetes"])
@@ -90,7 +109,7 @@ def test_kubernetes_values_run_the_same_config_with_the_same_secrets():
     from ruamel.yaml import YAML
 
     values = YAML(typ="safe").load(
-        (Path(__file__).parents[2] / "hub_config" / "k8s" / "values.yaml").read_text()
+        (ROOT / "hub_config" / "k8s" / "values.yaml").read_text()
     )
     env = values["hub"]["extraEnv"]
     assert env["HUB_SPAWNER"] == "kubernetes"
