@@ -44,7 +44,9 @@ def progress_context(data=None) -> dict:
         chosen = {name: form.cleaned_data[name] or None for name in chosen}
     else:
         error = gettext(ERROR_FILTER)
-    figures = suppressed(pipeline_figures(**chosen), this_year=this_year())
+    # Anyone may load this page, uncached: it skips the funnel it never shows.
+    figures = pipeline_figures(**chosen, with_funnel=False)
+    figures = suppressed(figures, this_year=this_year())
     return {
         "figures": figures,
         "chart": year_chart(figures.years, selected=figures.year),

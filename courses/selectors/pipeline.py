@@ -228,9 +228,12 @@ def pipeline_figures(
     track: str | None = None,
     institution: str | None = None,
     scope: Collection[int] | None = None,
+    with_funnel: bool = True,
 ) -> PipelineFigures:
     """Every figure for one filter, within ``scope`` (institution ids, None for
-    the whole city); ``track`` and ``institution`` are codes."""
+    the whole city); ``track`` and ``institution`` are codes. ``with_funnel=False``
+    leaves the funnel empty: the public page never shows it, and it is the one
+    costly query (about 1 s at a million enrolments)."""
     flt = _filter(year, track, institution, scope)
     programme = _programme()
     # An unknown or forbidden choice counts nothing, targets included.
@@ -250,7 +253,7 @@ def pipeline_figures(
         tracks=_track_rows(flt, _by_track_and_year(completions), shown_targets),
         years=_year_rows(programme, by_year, targets),
         institutions=_institution_rows(flt, _by_institution_and_year(completions)),
-        funnel=_funnel(flt),
+        funnel=_funnel(flt) if with_funnel else {},
         forecast=forecast_of(
             by_year={y: n for y, (n, _r) in by_year.items()},
             target=whole,

@@ -176,6 +176,21 @@ def test_the_funnel_table_gives_drop_offs_and_shares(pipeline):
     assert rows[4][3] == 75.0 and rows[4][4] == 50.0
 
 
+def test_without_the_funnel_every_other_figure_is_the_same(
+    pipeline, django_assert_num_queries
+):
+    whole = pipeline_figures()
+    with django_assert_num_queries(8):  # the funnel's query is not made
+        public = pipeline_figures(with_funnel=False)
+
+    assert public.funnel == {} and whole.funnel
+    assert (public.trained, public.tracks, public.years) == (
+        whole.trained,
+        whole.tracks,
+        whole.years,
+    )
+
+
 def test_a_revocation_changes_the_figures_at_once(pipeline):
     assert pipeline_figures(year=2025).trained == 1
 
