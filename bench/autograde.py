@@ -136,8 +136,13 @@ def lms_setup(students: list[str]):
     """A released ps1 (3 s a cell) in a cohort of 40 enrolled learners."""
     from wagtail.models import Page
 
-    from courses import services
-    from courses.models import Assignment
+    from courses.enrollment.services import enrollment_create
+    from courses.grading.models import Assignment
+    from courses.grading.services.assignments import (
+        assignment_check,
+        assignment_release,
+        assignment_save,
+    )
     from tests.factories import (
         CataloguePageFactory,
         CohortFactory,
@@ -155,25 +160,25 @@ def lms_setup(students: list[str]):
         timeout_per_cell=CELL_TIMEOUT,
     )
     sources = {p.name: p.read_bytes() for p in SOURCE.iterdir() if p.is_file()}
-    services.assignment_save(assignment=assignment, sources=sources)
+    assignment_save(assignment=assignment, sources=sources)
     assignment.refresh_from_db()
     if assignment.state != Assignment.State.READY:
-        services.assignment_check(assignment_id=assignment.pk)
+        assignment_check(assignment_id=assignment.pk)
         assignment.refresh_from_db()
     if assignment.state != Assignment.State.READY:
         raise SystemExit(f"The assignment is not ready: {assignment.problems}")
-    assignment = services.assignment_release(assignment=assignment)
+    assignment = assignment_release(assignment=assignment)
     users = []
     for name in students:
         person = UserFactory(username=name, email=f"{name}@example.org")
-        services.enrollment_create(user=person, cohort=cohort)
+        enrollment_create(user=person, cohort=cohort)
         users.append(person)
     return assignment, users
 
 
 def lms_submit(assignment, users, notebooks: list[bytes]) -> list[int]:
-    from courses.models import Submission
-    from courses.services.submissions import submission_create
+    from courses.grading.models import Submission
+    from courses.grading.services.submissions import submission_create
 
     numbers = (SOURCE / "numbers.txt").read_bytes()
     ids = []
@@ -193,18 +198,19 @@ def lms_grade(assignment, ids: list[int]) -> tuple[float, float, dict[str, int]]
     Wall seconds, the worker's CPU seconds (its threads: nbgrader, the ORM)
     and the outcomes. The kernels' CPU is not counted: their namespaces are
     killed, never reaped by this process."""
+    from courses.grading.services.autograde import grading_run
+    from courses.grading.services.workspace import grading_course
     from courses.jupyter import grading as _engine  # noqa: F401 - nbgrader imports
-    from courses.services import grading
 
-    grading.grading_course(assignment)
+    grading_course(assignment)
     started, cpu_before = time.monotonic(), cpu(resource.RUSAGE_SELF)
-    outcomes = grading.grading_run(submission_ids=ids)
+    outcomes = grading_run(submission_ids=ids)
     seconds, used = time.monotonic() - started, cpu(resource.RUSAGE_SELF) - cpu_before
     return seconds, used, {str(k): n for k, n in outcomes.items()}
 
 
 def lms_scores(ids: list[int]) -> dict[str, tuple]:
-    from courses.models import Submission
+    from courses.grading.models import Submission
 
     found = Submission.objects.filter(pk__in=ids).select_related("user")
     return {
@@ -412,7 +418,7 @@ def main() -> None:
             try:
                 lms_seconds, lms_cpu, outcomes = lms_grade(assignment, ids)
             finally:
-                from courses.services.grading import grading_pool
+                from courses.grading.services.autograde import grading_pool
 
                 grading_pool().close()  # dispose the lanes' warm kernels
             lms_rate = len(MIX) / lms_seconds

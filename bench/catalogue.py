@@ -136,7 +136,7 @@ def queries(path: str) -> tuple[int, int]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from courses.services import catalogue_changed
+    from courses.catalogue.cache import catalogue_changed
 
     client = Client()
     client.get(path)  # load the site, locale and template caches of the process

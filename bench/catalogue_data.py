@@ -13,14 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
-from courses.models import (
-    CataloguePage,
-    Cohort,
-    CoursePage,
-    Enrollment,
-    Institution,
-    TrackPage,
-)
+from courses.catalogue.models import CataloguePage, CoursePage, TrackPage
+from courses.core.models import Institution
+from courses.enrollment.models import Cohort, Enrollment
 
 COHORTS_PER_COURSE = 5
 SEATS = 20

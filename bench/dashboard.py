@@ -340,7 +340,7 @@ def _raw_funnel(cursor, year, track_path, place_id) -> dict:
 
 def selector_figures(**flt) -> dict:
     """The selector's figures, in the shape of ``raw_figures``."""
-    from courses.selectors.pipeline import pipeline_figures
+    from courses.reporting.pipeline import pipeline_figures
 
     f = pipeline_figures(**flt)
     forecast = f.forecast
@@ -411,7 +411,7 @@ def query_count(flt: dict) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from courses.selectors.pipeline import pipeline_figures
+    from courses.reporting.pipeline import pipeline_figures
 
     with CaptureQueriesContext(connection) as queries:
         pipeline_figures(**flt)
@@ -466,7 +466,7 @@ def stored() -> str:
 def measure() -> None:
     from django.utils import timezone
 
-    from courses.selectors.pipeline import pipeline_figures
+    from courses.reporting.pipeline import pipeline_figures
 
     timezone.now = lambda: NOW
 

@@ -81,13 +81,10 @@ def catalogue() -> tuple[list, list]:
 
 def structure(rng: random.Random) -> dict:
     """Institutions, the programme and its targets, cohorts and assignments."""
-    from courses.models import (
-        Assignment,
-        Cohort,
-        Institution,
-        TalentProgramme,
-        TalentTarget,
-    )
+    from courses.core.models import Institution
+    from courses.enrollment.models import Cohort
+    from courses.grading.models import Assignment
+    from courses.reporting.models import TalentProgramme, TalentTarget
 
     tracks, courses = catalogue()
     places = Institution.objects.bulk_create(

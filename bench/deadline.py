@@ -227,7 +227,7 @@ def faults(
     kernels; a few seconds later, restart PostgreSQL."""
     from django.db import connections
 
-    from courses.models import Submission
+    from courses.grading.models import Submission
 
     while not started.exists():
         time.sleep(0.1)

@@ -53,8 +53,8 @@ def assignment_create(track, *, seats: int, cell_timeout: int):
     """ps1 released in a new cohort, due in two hours."""
     from django.utils import timezone
 
-    from courses import services
-    from courses.models import Assignment
+    from courses.grading.models import Assignment
+    from courses.grading.services.assignments import assignment_release, assignment_save
     from tests.factories import CohortFactory
 
     cohort = CohortFactory(seats=seats, course__parent=track)
@@ -66,11 +66,11 @@ def assignment_create(track, *, seats: int, cell_timeout: int):
         due_at=timezone.now() + dt.timedelta(hours=2),
     )
     sources = {p.name: p.read_bytes() for p in SOURCE.iterdir() if p.is_file()}
-    services.assignment_save(assignment=assignment, sources=sources)
+    assignment_save(assignment=assignment, sources=sources)
     assignment.refresh_from_db()
     if assignment.state != Assignment.State.READY:
         raise SystemExit(f"The assignment is not ready: {assignment.problems}")
-    return services.assignment_release(assignment=assignment)
+    return assignment_release(assignment=assignment)
 
 
 def learners_create(assignment, names: list[str], password_hash: str) -> list:
@@ -79,7 +79,7 @@ def learners_create(assignment, names: list[str], password_hash: str) -> list:
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
-    from courses import services
+    from courses.enrollment.services import enrollment_create
 
     people = []
     for name in names:
@@ -93,7 +93,7 @@ def learners_create(assignment, names: list[str], password_hash: str) -> list:
         EmailAddress.objects.create(
             user=person, email=person.email, verified=True, primary=True
         )
-        services.enrollment_create(user=person, cohort=assignment.cohort)
+        enrollment_create(user=person, cohort=assignment.cohort)
         people.append(person)
     return people
 
@@ -162,7 +162,7 @@ def gradings(ids: list[int]) -> Counter:
     trail keeps every save of a submission that set ``graded_at``."""
     from auditlog.models import LogEntry
 
-    from courses.models import Submission
+    from courses.grading.models import Submission
 
     counts: Counter = Counter()
     entries = LogEntry.objects.get_for_model(Submission).filter(object_id__in=ids)
@@ -175,7 +175,7 @@ def gradings(ids: list[int]) -> Counter:
 
 def submissions_state(assignment) -> dict:
     """What the database says once the run is over."""
-    from courses.models import Submission
+    from courses.grading.models import Submission
 
     rows = list(
         Submission.objects.filter(assignment=assignment).values(
@@ -197,7 +197,7 @@ def tasks_recorded(since) -> Counter:
 
     outcomes: Counter = Counter()
     done = DBTaskResult.objects.filter(
-        task_path="courses.tasks.grade_submissions",
+        task_path="courses.grading.services.autograde.grade_submissions",
         status="SUCCESSFUL",
         enqueued_at__gte=since,
     )

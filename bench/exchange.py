@@ -68,27 +68,32 @@ def setup_course(hub) -> dict:
     import django
 
     django.setup()
-    from courses import services
-    from courses.models import Assignment
+    from courses.enrollment.services import enrollment_create
+    from courses.grading.models import Assignment
+    from courses.grading.services.assignments import (
+        assignment_check,
+        assignment_release,
+        assignment_save,
+    )
     from tests.factories import CohortFactory, UserFactory
 
     names = [f"bench-{n:02d}" for n in range(LEARNERS)]
     hub.create_users(names)
     cohort = CohortFactory(seats=LEARNERS, course__parent=_catalogue_track())
-    source = ROOT / "courses" / "demo_assignments" / "warmup"
+    source = ROOT / "courses" / "demo" / "assignments" / "warmup"
     assignment = Assignment(
         cohort=cohort, name="warmup", title="Warm-up", max_attempts=100
     )
-    services.assignment_save(
+    assignment_save(
         assignment=assignment,
         sources={p.name: p.read_bytes() for p in source.iterdir() if p.is_file()},
     )
-    services.assignment_check(assignment_id=assignment.pk)
-    services.assignment_release(assignment=assignment)
+    assignment_check(assignment_id=assignment.pk)
+    assignment_release(assignment=assignment)
     tokens = []
     for name in names:
         person = UserFactory(username=name, email=f"{name}@example.org")
-        services.enrollment_create(user=person, cohort=cohort)
+        enrollment_create(user=person, cohort=cohort)
         tokens.append(hub.token_for(name))
     return {"course": cohort.lab_course_id, "tokens": tokens}
 
@@ -169,7 +174,7 @@ def senders(base: str, course: str, tokens: list[str], archives: list[bytes]):
 
 def lost_count(statuses: list[int], bodies: list[bytes]) -> int:
     """Answers that were not 201, and stored files that differ from what was sent."""
-    from courses.models import SubmissionFile
+    from courses.grading.models import SubmissionFile
 
     sent = {hashlib.sha256(b).hexdigest() for b in bodies}
     stored = 0

@@ -109,7 +109,7 @@ def prepare_database(env: dict[str, str], users: int) -> list[dict]:
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
-    from courses.services.demo import demo_seed
+    from courses.demo.seed import demo_seed
     from lms.accounts.services import hub_client_register
     from lms.secrets import read_or_create_secret
 
@@ -126,8 +126,11 @@ def learners_enrolled(count: int) -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from courses.models import Cohort, CoursePage, Institution
-    from courses.services import cohort_save, enrollment_create
+    from courses.catalogue.models import CoursePage
+    from courses.core.models import Institution
+    from courses.enrollment.cohorts import cohort_save
+    from courses.enrollment.models import Cohort
+    from courses.enrollment.services import enrollment_create
 
     now = timezone.now()
     cohort = cohort_save(

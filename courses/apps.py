@@ -1,3 +1,5 @@
+"""The one Django app of the domain; its slices connect their receivers here."""
+
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -9,8 +11,14 @@ class CoursesConfig(AppConfig):
 
     def ready(self) -> None:
         # deferred: Django's ready(): receivers and policies need loaded models
-        from . import audit, exports, signals
-        from .permission_policies import register_policies
+        from courses.catalogue import receivers as _catalogue  # noqa: F401
+        from courses.completion import receivers as _completion  # noqa: F401
+        from courses.core import audit, exports
+        from courses.core.receivers import roles_after_migrate
+        from courses.enrollment import receivers as _enrollment  # noqa: F401
+        from courses.lab import receivers as _lab  # noqa: F401
+        from courses.policies import register_policies
+        from courses.reporting import receivers as _reporting  # noqa: F401
 
         register_policies()
         exports.neutralise_wagtail_exports()
@@ -21,4 +29,4 @@ class CoursesConfig(AppConfig):
         # the last one.
         with_models = [a for a in apps.get_app_configs() if a.models_module]
         last_app = with_models[-1]  # only apps with models get the signal
-        post_migrate.connect(signals.roles_after_migrate, sender=last_app)
+        post_migrate.connect(roles_after_migrate, sender=last_app)

@@ -10,9 +10,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from courses import views as course_views
-from courses.admin_site_history import site_history_urls
 from courses.api import api
+from courses.catalogue.views import catalogue_page
+from courses.reporting.site_history import site_history_urls
 from lms.accounts.decorators import verified_email_required_if_signed_in
 from lms.accounts.views import admin_login, pkce_required
 
@@ -56,7 +56,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("lms.accounts.urls")),
     path("", include("courses.urls")),
-    re_path(r"^((?:[\w\-]+/)*)$", course_views.catalogue_page, name="wagtail_serve"),
+    re_path(r"^((?:[\w\-]+/)*)$", catalogue_page, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

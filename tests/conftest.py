@@ -17,6 +17,8 @@
 - ``hub``, ``hub_env``, ``load_hub_config``: a real JupyterHub and its config
   (see tests/hubs.py).
 - ``_default_language`` (autouse): each test starts in the default language.
+- ``assignment``, ``submit``, ``answer``, ``worker`` …: notebook assignments graded
+  by real sandboxed kernels (see tests/grading/fixtures.py).
 - ``pipeline``, ``talent``: a hand-built talent pipeline for the dashboard's
   figures (see tests/pipeline.py).
 - ``_run_accounts`` (autouse, session): deletes the system accounts this run
@@ -33,8 +35,8 @@ from django.test import Client
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
-from courses import page_cache
-from courses.services.roles import INSTRUCTORS, PROGRAMME_STAFF, roles_ensure
+from courses.catalogue import page_cache
+from courses.core.roles import INSTRUCTORS, PROGRAMME_STAFF, roles_ensure
 from tests.factories import (
     CataloguePageFactory,
     CohortFactory,
@@ -42,6 +44,18 @@ from tests.factories import (
     InstitutionFactory,
     TrackPageFactory,
     UserFactory,
+)
+from tests.grading.fixtures import (  # noqa: F401 - grading with real kernels
+    answer,
+    assignment,
+    backend,
+    cohort_enrol,
+    formgrader_accounts,
+    grading_on,
+    manual_assignment,
+    sandbox,
+    submit,
+    worker,
 )
 from tests.hubs import hub, hub_env, load_hub_config, on_hub  # noqa: F401
 from tests.labs import lab, lab_handle, lab_hub, lab_person  # noqa: F401

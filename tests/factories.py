@@ -9,8 +9,10 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from courses.catalogue.models import CataloguePage, CoursePage, TrackPage
+from courses.core.models import Institution
+from courses.enrollment.models import Cohort
 from courses.jupyter.names import grader_user, system_user
-from courses.models import CataloguePage, Cohort, CoursePage, Institution, TrackPage
 from tests.runs import RUN, record_account
 
 PASSWORD = "correct horse battery staple"

@@ -197,7 +197,7 @@ def hub(tmp_path_factory):
 
 @pytest.fixture
 def on_hub(hub, settings):
-    from courses.services import lab
+    from courses.lab import services as lab
 
     settings.HUB_URL = hub.api_url.removesuffix("/hub/api")
     settings.HUB_API_URL = hub.api_url

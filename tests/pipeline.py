@@ -35,17 +35,11 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
-from courses.models import (
-    Assignment,
-    Certificate,
-    Completion,
-    Enrollment,
-    LabActivity,
-    Submission,
-    TalentProgramme,
-    TalentTarget,
-    TrackCompletion,
-)
+from courses.completion.models import Certificate, Completion, TrackCompletion
+from courses.enrollment.models import Enrollment
+from courses.grading.models import Assignment, Submission
+from courses.lab.models import LabActivity
+from courses.reporting.models import TalentProgramme, TalentTarget
 from tests.factories import (
     CohortFactory,
     CoursePageFactory,

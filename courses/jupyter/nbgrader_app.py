@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlalchemy.exc
 from nbconvert.writers import FilesWriter
+from nbgrader.api import InvalidEntry
 from nbgrader.converters import (
     Autograde,
     BaseConverter,
@@ -24,6 +25,8 @@ from nbgrader.converters import (
 )
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
+
+from courses.jupyter.slots import NoFreeSlot
 
 
 def _put_alembic_on_path() -> None:
@@ -58,11 +61,6 @@ class KernelStartError(RuntimeError):
 
 
 def _transient_types() -> tuple[type[BaseException], ...]:
-    # deferred: no cycle today; could move to the top (issue 17)
-    from nbgrader.api import InvalidEntry
-
-    from courses.jupyter.slots import NoFreeSlot
-
     return (
         sqlalchemy.exc.OperationalError,  # "database is locked"
         sqlalchemy.exc.IntegrityError,  # two writers of one gradebook row

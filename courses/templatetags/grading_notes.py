@@ -1,9 +1,9 @@
 """``{{ submission.grading_notes|grading_notes_text }}``: the grader's notes as
-sentences in the reader's language (see ``courses.grading_notes``)."""
+sentences in the reader's language (see ``courses.grading.notes``)."""
 
 from django import template
 
-from courses.grading_notes import grading_notes_text
+from courses.grading.notes import grading_notes_text
 
 register = template.Library()
 register.filter("grading_notes_text", grading_notes_text)

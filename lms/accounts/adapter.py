@@ -1,7 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth import get_user_model
 
-from .usernames import handle_unique
+from lms.accounts.usernames import handle_unique
 
 
 class AccountAdapter(DefaultAccountAdapter):

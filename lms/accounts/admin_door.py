@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 
-from .decorators import has_verified_email, verified_email_refusal
+from lms.accounts.decorators import has_verified_email, verified_email_refusal
 
 # Where the MFA page sends people back to once they set up their second factor.
 RETURN_SESSION_KEY = "lms_admin_return_to"

@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # deferred: Django's ready(): receivers need loaded models
-        from . import receivers  # noqa: F401
+        from lms.accounts import receivers  # noqa: F401

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from lms.accounts.models import User
 
 
 class SignupForm(forms.Form):

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .usernames import HANDLE_MAX_LENGTH, validate_handle
+from lms.accounts.usernames import HANDLE_MAX_LENGTH, validate_handle
 
 
 @functools.cache

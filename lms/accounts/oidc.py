@@ -4,6 +4,8 @@ from allauth.idp.oidc.adapter import DefaultOIDCAdapter
 from django.utils.translation import gettext_lazy as _
 
 from courses.jupyter.names import GROUPS_CLAIM, HUB_CLIENT_ID
+from courses.lab.activity import lab_activity_record
+from courses.lab.selectors import lab_groups_for
 
 
 class OIDCAdapter(DefaultOIDCAdapter):
@@ -13,10 +15,6 @@ class OIDCAdapter(DefaultOIDCAdapter):
     }
 
     def get_claims(self, purpose, user, client, scopes, email=None, **kwargs):
-        # deferred: no cycle today; could move to the top (issue 17)
-        from courses.selectors import lab_groups_for
-        from courses.services.lab_activity import lab_activity_record
-
         if client.pk == HUB_CLIENT_ID:
             # The hub asks at each sign-in and token refresh: the person uses the lab.
             lab_activity_record(user=user)

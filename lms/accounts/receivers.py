@@ -6,7 +6,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from wagtail.users.models import UserProfile
 
-from .models import User
+from lms.accounts.models import User
 
 
 @receiver(authenticator_added)

@@ -4,8 +4,7 @@ from django.db import transaction
 from wagtail.users.models import UserProfile
 
 from courses.jupyter.names import GROUPS_CLAIM, HUB_CLIENT_ID
-
-from .models import User
+from lms.accounts.models import User
 
 HUB_SCOPES = ["openid", "profile", "email", GROUPS_CLAIM]
 

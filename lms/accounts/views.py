@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from .forms import ProfileForm
-from .services import user_profile_update
+from lms.accounts.forms import ProfileForm
+from lms.accounts.services import user_profile_update
 
 
 @login_required

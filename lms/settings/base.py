@@ -92,10 +92,10 @@ MIDDLEWARE = [
     # Every admin request: a verified e-mail and, for staff, MFA (lms/accounts).
     "lms.accounts.admin_door.AdminDoorMiddleware",
     # The audit trail: who changed what, from which page (after authentication).
-    "courses.audit.AuditMiddleware",
+    "courses.core.audit.AuditMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: answers current anonymous catalogue pages before URL resolution.
-    "courses.page_cache.CataloguePageCacheMiddleware",
+    "courses.catalogue.page_cache.CataloguePageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -114,7 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "wagtail.contrib.settings.context_processors.settings",
-                "courses.context_processors.lab",
+                "courses.lab.context_processors.lab",
             ],
         },
     },

@@ -1,9 +1,8 @@
 """Development and the embedded default: DEBUG on, keys generated into DATA_DIR."""
 
 from lms.secrets import read_or_create_secret
-
-from .base import *  # noqa: F403
-from .base import DATA_DIR, env_bool
+from lms.settings.base import *  # noqa: F403
+from lms.settings.base import DATA_DIR, env_bool
 
 DEBUG = env_bool("DEBUG", True)
 # The demo accounts have no second factor; set it true to try the MFA door.

@@ -4,8 +4,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool, mailers
+from lms.settings.base import *  # noqa: F403
+from lms.settings.base import SECRET_KEY, env_bool, mailers
 
 if not SECRET_KEY or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured(

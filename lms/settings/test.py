@@ -6,8 +6,8 @@ suite on PostgreSQL and Redis.
 
 import os
 
-from .base import *  # noqa: F403
-from .base import BASE_DIR
+from lms.settings.base import *  # noqa: F403
+from lms.settings.base import BASE_DIR
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False

@@ -8,7 +8,7 @@ script, which the policy does not govern) and the console's messages.
 import pytest
 from playwright.sync_api import expect
 
-from courses import services
+from courses.enrollment.services import enrollment_create
 from tests.factories import PASSWORD
 
 pytestmark = [
@@ -58,7 +58,7 @@ def watched(context):
 
 @pytest.fixture
 def enrolled(course, cohort_factory, learner):
-    services.enrollment_create(user=learner, cohort=cohort_factory())
+    enrollment_create(user=learner, cohort=cohort_factory())
     return learner
 
 

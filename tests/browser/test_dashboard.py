@@ -89,7 +89,7 @@ def test_the_administrator_filters_the_dashboard_and_downloads_a_table(
 
 
 def test_a_visitor_sees_the_public_progress_without_small_counts(page, city):
-    from courses.models import ProgressPage
+    from courses.catalogue.models import ProgressPage
 
     progress = city.track_a.get_parent().add_child(
         instance=ProgressPage(title="인재 양성 현황", slug="progress")

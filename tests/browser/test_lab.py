@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from courses import services
+from courses.core.roles import INSTRUCTORS
+from courses.enrollment.services import enrollment_create
 from courses.jupyter import names
-from courses.services.roles import INSTRUCTORS
 from tests.browser.helpers import assert_accessible, screenshot
 from tests.factories import PASSWORD
 from tests.labs import SPAWN_MS, expect_jupyterlab, lab_extensions
@@ -45,7 +45,7 @@ def test_enrolled_learner_opens_the_lab_from_the_course_page_signing_in_once(
 ):
     learner = lab_person("learner")
     cohort = cohort_factory()
-    services.enrollment_create(user=learner, cohort=cohort)
+    enrollment_create(user=learner, cohort=cohort)
     sign_in_with_password(page, learner)
     loaded = documents_loaded(context)
 
@@ -116,7 +116,7 @@ def test_learner_who_withdraws_leaves_the_course_group_within_seconds(
 ):
     learner = lab_person("leaver")
     cohort = cohort_factory()
-    enrollment = services.enrollment_create(user=learner, cohort=cohort).enrollment
+    enrollment = enrollment_create(user=learner, cohort=cohort).enrollment
     group = names.learner_group(cohort.lab_course_id)
     sign_in(learner)
     # Signed in to the hub (no lab started): the hub knows the learner's groups.

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from courses.models import Enrollment
+from courses.enrollment.models import Enrollment
 from tests.browser.helpers import assert_accessible, check_layouts
 
 pytestmark = [

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from courses import services
-from courses.models import Cohort
+from courses.enrollment.models import Cohort
+from courses.enrollment.services import enrollment_apply, enrollment_create
 from tests.browser.helpers import (
     assert_accessible,
     assert_fits,
@@ -50,10 +50,10 @@ def cohorts(english_pages, cohort_factory, learner, other_learner):
         enrollment_closes_at=now + dt.timedelta(days=45),
     )
     cohort_factory(code="cancelled", is_cancelled=True)
-    services.enrollment_create(user=other_learner, cohort=full)
-    services.enrollment_create(user=learner, cohort=open_now)
-    services.enrollment_create(user=learner, cohort=full)
-    services.enrollment_apply(
+    enrollment_create(user=other_learner, cohort=full)
+    enrollment_create(user=learner, cohort=open_now)
+    enrollment_create(user=learner, cohort=full)
+    enrollment_apply(
         user=learner,
         cohort=by_application,
         motivation="I analyse traffic data and want to model it properly.",

@@ -1,6 +1,6 @@
 """lms_exchange.gradebook_io on its own (in this process, a temporary home): what
 it writes stays in the course directory; what it answers is what it holds. With
-the real grader account and grading: tests/courses/test_services_formgrader.py."""
+the real grader account and grading: tests/grading/test_formgrader.py."""
 
 import base64
 import json

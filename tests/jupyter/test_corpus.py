@@ -23,13 +23,13 @@ import pytest
 from django.test import override_settings
 from nbgrader.api import Gradebook, MissingEntry
 
-from courses import services
-from courses.models import Assignment, Submission, SubmissionScore
-from courses.services.assignments import assignment_release, assignment_save
-from courses.services.submissions import submission_create
-from courses.tasks import grade_submissions
+from courses.enrollment.services import enrollment_create
+from courses.grading.models import Assignment, Submission, SubmissionScore
+from courses.grading.services.assignments import assignment_release, assignment_save
+from courses.grading.services.autograde import grade_submissions
+from courses.grading.services.submissions import submission_create
 from tests.factories import UserFactory
-from tests.grading import grading_on  # noqa: F401 - a fixture
+from tests.grading.fixtures import grading_on  # noqa: F401 - a fixture
 from tests.jupyter.conftest import SAWARNING
 
 pytestmark = [
@@ -168,7 +168,7 @@ def test_every_corpus_cell_scores_as_the_nbgrader_cli(
         cli_jobs = {a: pool.submit(cli_grade, tmp_path / "cli", a) for a in ASSIGNMENTS}
         cohort = cohort_factory(seats=10)
         user = UserFactory(username=STUDENT)
-        services.enrollment_create(user=user, cohort=cohort)
+        enrollment_create(user=user, cohort=cohort)
         published = [
             lms_publish(cohort, a, django_capture_on_commit_callbacks)
             for a in ASSIGNMENTS

@@ -11,7 +11,7 @@ from tests.browser.conftest import (  # noqa: F401
     playwright_loop,
     sign_in,
 )
-from tests.grading import (  # noqa: F401
+from tests.grading.fixtures import (  # noqa: F401
     answer,
     assignment,
     backend,

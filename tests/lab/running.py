@@ -38,10 +38,11 @@ def setup(course_id: str) -> dict:
 
     from django.utils import timezone
 
-    from courses.models import Assignment, Cohort
-    from courses.services.assignments import assignment_save
-    from courses.services.cohorts import cohort_save
-    from courses.services.enrollment import enrollment_create
+    from courses.enrollment.cohorts import cohort_save
+    from courses.enrollment.models import Cohort
+    from courses.enrollment.services import enrollment_create
+    from courses.grading.models import Assignment
+    from courses.grading.services.assignments import assignment_save
 
     instructor, learner = _people()
     model = Cohort.objects.filter(instructors=instructor).latest("starts_on")
@@ -68,8 +69,8 @@ def setup(course_id: str) -> dict:
 
 
 def release(pk: str) -> dict:
-    from courses.models import Assignment
-    from courses.services.assignments import assignment_release
+    from courses.grading.models import Assignment
+    from courses.grading.services.assignments import assignment_release
 
     assignment = Assignment.objects.get(pk=pk)
     if assignment.state == Assignment.State.READY and not assignment.release_at:
@@ -78,8 +79,8 @@ def release(pk: str) -> dict:
 
 
 def submit(pk: str) -> dict:
-    from courses.models import Assignment, Submission
-    from courses.services.submissions import submission_create
+    from courses.grading.models import Assignment, Submission
+    from courses.grading.services.submissions import submission_create
 
     assignment = Assignment.objects.get(pk=pk)
     release = assignment.files.get(kind="release", path="ps1.ipynb")
@@ -95,7 +96,7 @@ def submit(pk: str) -> dict:
 
 
 def status(pk: str) -> dict:
-    from courses.models import Submission
+    from courses.grading.models import Submission
 
     return {"status": Submission.objects.get(pk=pk).status}
 
@@ -104,8 +105,8 @@ def open_formgrader(pk: str) -> dict:
     import requests
     from django.conf import settings
 
-    from courses.models import Assignment
-    from courses.services.formgrader import formgrader_open, formgrader_user
+    from courses.grading.models import Assignment
+    from courses.grading.services.formgrader import formgrader_open, formgrader_user
 
     cohort = Assignment.objects.get(pk=pk).cohort
     state = formgrader_open(cohort=cohort, user=_people()[0])

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from courses import services
+from courses.enrollment.services import enrollment_create, enrollment_withdraw
 from courses.jupyter import names
 from tests.labs import SERVER_READY_S, SPAWN_MS
 
@@ -47,7 +47,7 @@ def test_disabled_account_loses_its_running_lab_and_cannot_sign_in_again(
     browser, context, page, lab, lab_person, sign_in, cohort_factory, live_server
 ):
     person = lab_person("gone")
-    services.enrollment_create(user=person, cohort=cohort_factory())
+    enrollment_create(user=person, cohort=cohort_factory())
     sign_in(person)
     page.goto(f"{lab.url}/hub/user-redirect/lab", wait_until="commit")
     lab.wait_until_ready(person.username)
@@ -77,7 +77,7 @@ def test_disabled_account_with_a_hub_session_is_refused_a_new_lab(
     page, lab, lab_person, sign_in, cohort_factory, live_server
 ):
     person = lab_person("stale")
-    services.enrollment_create(user=person, cohort=cohort_factory())
+    enrollment_create(user=person, cohort=cohort_factory())
     sign_in(person)
     sign_in_to_hub(page, lab)
 
@@ -93,12 +93,10 @@ def test_learner_who_withdrew_cannot_start_the_lab_again(
     page, lab, lab_person, sign_in, cohort_factory, live_server
 ):
     learner = lab_person("quit")
-    enrollment = services.enrollment_create(
-        user=learner, cohort=cohort_factory()
-    ).enrollment
+    enrollment = enrollment_create(user=learner, cohort=cohort_factory()).enrollment
     sign_in(learner)
     sign_in_to_hub(page, lab)
-    services.enrollment_withdraw(enrollment=enrollment, actor=learner)
+    enrollment_withdraw(enrollment=enrollment, actor=learner)
     lab.wait_for(
         lambda: not lab_groups(lab, learner.username), "groups emptied", SERVER_READY_S
     )

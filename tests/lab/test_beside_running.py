@@ -33,7 +33,7 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 # accounts: a formgrader account (formgrader_accounts), the lab hub's accounts
 # and a formgrader server (lab_hub).
 BESIDE = [
-    "tests/courses/test_services_formgrader.py::"
+    "tests/grading/test_formgrader.py::"
     "test_graded_attempts_go_in_and_scores_by_hand_come_back",
     "tests/lab/test_formgrader_lab.py::"
     "test_only_the_cohorts_instructors_get_into_its_formgrader",

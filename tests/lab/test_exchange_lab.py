@@ -16,9 +16,9 @@ import requests
 from django.utils import translation
 from django.utils.translation import gettext
 
-from courses import services
-from courses.models import Assignment, Submission
-from courses.services.assignments import assignment_release, assignment_save
+from courses.enrollment.services import enrollment_create
+from courses.grading.models import Assignment, Submission
+from courses.grading.services.assignments import assignment_release, assignment_save
 from tests.lab.kernel import open_labs, run_in_lab
 from tests.labs import system_user
 
@@ -72,7 +72,7 @@ def released(cohort) -> Assignment:
 
 
 def enrolled(person, cohort):
-    services.enrollment_create(user=person, cohort=cohort)
+    enrollment_create(user=person, cohort=cohort)
     return person
 
 

@@ -18,17 +18,17 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from courses.jupyter import names
-from courses.models import Submission
-from courses.services.cohorts import cohort_save
-from courses.services.formgrader import (
+from courses.core.roles import INSTRUCTORS
+from courses.enrollment.cohorts import cohort_save
+from courses.grading.models import Submission
+from courses.grading.services.formgrader import formgrader_user
+from courses.grading.services.formgrader_sync import (
     formgrader_sync,
     formgrader_sync_all,
-    formgrader_user,
 )
-from courses.services.roles import INSTRUCTORS
+from courses.jupyter import names
 from tests.browser.helpers import screenshot
-from tests.grading import wait_for
+from tests.grading.fixtures import wait_for
 from tests.lab.kernel import signed_in_context
 from tests.labs import SPAWN_MS
 from tests.runs import delete_account

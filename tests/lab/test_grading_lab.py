@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from courses.models import Submission
-from courses.services.feedback import feedback_release
-from tests.grading import wait_for
+from courses.grading.models import Submission
+from courses.grading.services.feedback import feedback_release
+from tests.grading.fixtures import wait_for
 from tests.lab.test_exchange_lab import ANSWER, open_lab
 from tests.labs import system_user
 

@@ -24,7 +24,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from courses import services
+from courses.enrollment.services import enrollment_create
 from hub_config.landlock import SCOPE_ABI, abi_version
 from tests.hub_config import unix_sockets
 from tests.lab.kernel import open_labs, run_in_lab
@@ -77,7 +77,7 @@ def report(_reports, browser, live_server, lab, lab_person, cohort_factory):
         a, b = lab_person("a"), lab_person("b")
         cohort = cohort_factory()
         for learner in (a, b):
-            services.enrollment_create(user=learner, cohort=cohort)
+            enrollment_create(user=learner, cohort=cohort)
         try:
             _reports.update(probe_from_a_lab(browser, live_server.url, lab, a, b))
         except BaseException as error:

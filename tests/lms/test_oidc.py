@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from courses import services
+from courses.enrollment.services import enrollment_create, enrollment_withdraw
 from courses.jupyter.names import ADMIN_GROUP, HUB_CLIENT_ID
-from courses.selectors import lab_groups_for
+from courses.lab.selectors import lab_groups_for
 from lms.accounts.services import hub_client_register
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_learner_signs_in_without_consent_and_gets_their_claims(
     client, hub_client, learner, cohort_factory
 ):
     cohort = cohort_factory()
-    services.enrollment_create(user=learner, cohort=cohort)
+    enrollment_create(user=learner, cohort=cohort)
 
     response = sign_in_to_hub(client, learner)
 
@@ -143,9 +143,9 @@ def test_withdrawn_or_waitlisted_learners_have_no_learner_group(
     learner, other_learner, cohort_factory
 ):
     cohort = cohort_factory(seats=1)
-    enrolled = services.enrollment_create(user=learner, cohort=cohort).enrollment
-    services.enrollment_create(user=other_learner, cohort=cohort)  # waitlisted
-    services.enrollment_withdraw(enrollment=enrolled, actor=learner)
+    enrolled = enrollment_create(user=learner, cohort=cohort).enrollment
+    enrollment_create(user=other_learner, cohort=cohort)  # waitlisted
+    enrollment_withdraw(enrollment=enrolled, actor=learner)
 
     # The waitlisted learner was promoted when the seat freed up.
     assert lab_groups_for(learner) == set()

@@ -6,8 +6,8 @@ address behind a proxy counts only when the proxy is trusted."""
 import pytest
 from django.urls import reverse
 
-from courses.services.invitations import invitation_create
-from courses.services.reporting import api_token_create
+from courses.enrollment.invitations import invitation_create
+from courses.reporting.tokens import api_token_create
 from lms import ratelimit
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.views.decorators.csp import csp_override
 
-from courses.models import ProgressPage
+from courses.catalogue.models import ProgressPage
 from lms.middleware import SecurityHeadersMiddleware
 
 pytestmark = pytest.mark.django_db

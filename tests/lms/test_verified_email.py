@@ -6,8 +6,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
-from courses import services
-from courses.models import Cohort, Enrollment
+from courses.enrollment.invitations import invitation_create
+from courses.enrollment.models import Cohort, Enrollment
 from lms.accounts.services import hub_client_register
 from tests.lms.test_oidc import CALLBACK, HUB, SECRET, authorize, code_from, pkce
 
@@ -30,9 +30,7 @@ def unverified(learner):
 
 def invitation_url(cohort_factory, email, invited_by) -> str:
     cohort = cohort_factory(mode=Cohort.Mode.INVITATION)
-    invitation = services.invitation_create(
-        cohort=cohort, email=email, invited_by=invited_by
-    )
+    invitation = invitation_create(cohort=cohort, email=email, invited_by=invited_by)
     return reverse("courses:invitation", args=[invitation.token])
 
 

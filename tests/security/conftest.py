@@ -29,19 +29,13 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
-from courses.models import (
-    AssignmentFile,
-    Enrollment,
-    Invitation,
-    SubmissionFeedback,
-    SubmissionFile,
-    TalentProgramme,
-    TalentTarget,
-)
-from courses.services.completion import completion_issue
-from courses.services.reporting import api_token_create
-from courses.services.roles import INSTRUCTORS, PROGRAMME_STAFF, roles_ensure
-from tests.completion import enrol, make_assignment, make_submission
+from courses.completion.services.evaluate import completion_issue
+from courses.core.roles import INSTRUCTORS, PROGRAMME_STAFF, roles_ensure
+from courses.enrollment.models import Enrollment, Invitation
+from courses.grading.models import AssignmentFile, SubmissionFeedback, SubmissionFile
+from courses.reporting.models import TalentProgramme, TalentTarget
+from courses.reporting.tokens import api_token_create
+from tests.completion.fixtures import enrol, make_assignment, make_submission
 from tests.factories import (
     CataloguePageFactory,
     CohortFactory,
@@ -238,6 +232,6 @@ def hub_tokens(world, monkeypatch):
     """The exchange API trusts ``world.hub_token`` without asking a hub."""
     people = {world.hub_token[role]: person for role, person in world.users.items()}
     monkeypatch.setattr(
-        "courses.api.exchange.lab_identity", lambda *, token: people.get(token)
+        "courses.grading.api.lab_identity", lambda *, token: people.get(token)
     )
     return world.hub_token

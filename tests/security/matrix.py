@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from courses.models import Enrollment
+from courses.enrollment.models import Enrollment
 from tests.factories import PASSWORD
 
 # Full names no other name contains, so a page naming one is unambiguous.

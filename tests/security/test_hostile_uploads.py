@@ -3,7 +3,7 @@ clear 413 message before it is read, the worker's memory stays flat, and
 nothing is stored; malformed uploads on the learner's page get their messages.
 
 (The exchange API's bad archives, zip bomb included, are in
-tests/courses/test_exchange_api.py.)
+tests/grading/test_api.py.)
 """
 
 import contextlib
@@ -23,18 +23,19 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from courses import services
-from courses.http import UploadLimitHandler
-from courses.models import Submission, SubmissionFile
-from courses.services import ServiceError
-from tests.courses.test_concurrency import signed_in_session
-from tests.courses.test_exchange_api import (
+from courses.core.errors import ServiceError
+from courses.core.http import UploadLimitHandler
+from courses.enrollment.services import enrollment_create
+from courses.grading.models import Submission, SubmissionFile
+from courses.grading.services.assignments import assignment_release
+from tests.enrollment.test_concurrency import signed_in_session
+from tests.grading.test_api import (
     answer,
     course_url,
     make_assignment,
     zip_of,
 )
-from tests.courses.test_selectors_gradebook import make_assignment as plain_assignment
+from tests.grading.test_gradebook import make_assignment as plain_assignment
 from tests.hubs import free_port
 from tests.servers import gunicorn_start
 
@@ -163,7 +164,7 @@ def _read_response(sock: socket.socket) -> tuple[int, bytes]:
 @pytest.fixture
 def assignment(cohort_factory, learner):
     cohort = cohort_factory()
-    services.enrollment_create(user=learner, cohort=cohort)
+    enrollment_create(user=learner, cohort=cohort)
     return plain_assignment(cohort, "ps1")
 
 
@@ -257,8 +258,8 @@ def test_reading_stops_at_the_limit_whatever_the_length_said(settings, rf, engli
 def released(cohort_factory, learner, django_capture_on_commit_callbacks):
     cohort = cohort_factory()
     assignment = make_assignment(cohort, django_capture_on_commit_callbacks)
-    assignment = services.assignment_release(assignment=assignment)
-    services.enrollment_create(user=learner, cohort=cohort)
+    assignment = assignment_release(assignment=assignment)
+    enrollment_create(user=learner, cohort=cohort)
     return assignment
 
 

@@ -13,7 +13,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from courses.services.completion import ReevaluationOutcome, completion_reevaluate
+from courses.completion.services.reevaluate import (
+    ReevaluationOutcome,
+    completion_reevaluate,
+)
 
 
 def summary(outcome: ReevaluationOutcome) -> str:

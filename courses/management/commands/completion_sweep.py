@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
-from courses.services.completion import completion_sweep
+from courses.completion.services.sweep import completion_sweep
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from courses.services.formgrader import formgrader_sync_all
-from courses.services.grading import grading_sweep
+from courses.grading.services.autograde import grading_sweep
+from courses.grading.services.formgrader_sync import formgrader_sync_all
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from courses.services.lab_activity import lab_activity_sync
+from courses.lab.activity import lab_activity_sync
 
 
 class Command(BaseCommand):

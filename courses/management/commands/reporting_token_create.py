@@ -6,7 +6,7 @@ reporting system's secrets. Revoke with ``reporting_token_revoke <prefix>``.
 
 from django.core.management.base import BaseCommand
 
-from courses.services.reporting import api_token_create
+from courses.reporting.tokens import api_token_create
 
 
 class Command(BaseCommand):

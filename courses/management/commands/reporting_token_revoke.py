@@ -3,7 +3,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.services.reporting import api_token_revoke
+from courses.reporting.tokens import api_token_revoke
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from courses.services.demo import demo_seed
+from courses.demo.seed import demo_seed
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Completion rules, completions, track completions and certificates."""

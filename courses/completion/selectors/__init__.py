@@ -1,0 +1,1 @@
+"""The completion slice's reads: standings, track standings, rosters, progress."""

@@ -1,0 +1,1 @@
+"""The completion slice's writes: evaluation, track completions, certificates."""

@@ -1,0 +1,1 @@
+"""The shared ground: institutions, roles, permissions, HTTP, CSV and audit helpers."""

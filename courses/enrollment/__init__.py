@@ -1,0 +1,1 @@
+"""Cohorts, enrolments, applications, invitations and the waitlist."""

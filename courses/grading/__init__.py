@@ -1,0 +1,2 @@
+"""Notebook assignments: release, exchange, submissions, autograding, feedback,
+formgrader, extensions and hand grading."""

@@ -1,0 +1,1 @@
+"""The grading slice's reads."""

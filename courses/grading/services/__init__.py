@@ -1,0 +1,1 @@
+"""The grading slice's writes: one module per step of an attempt's life."""

@@ -1,0 +1,1 @@
+"""Each learner's JupyterHub lab: access, groups, servers and lab activity."""

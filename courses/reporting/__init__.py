@@ -1,0 +1,2 @@
+"""The talent pipeline in figures: targets, funnel, forecast, dashboard, exports,
+reporting API and the audit trail."""
