@@ -2,8 +2,8 @@
 
 An import deferred into a function body usually dodges a cycle between modules;
 each one carries ``# deferred: <reason>`` at the end of its line, or on the line
-above it (one comment may head a run of imports that follow each other). The
-reasons are the list of cycles the domain slices still have to undo.
+above it (one comment may head a run of imports that follow each other). None
+may wait to dodge a cycle: the slices import one way (docs/architecture.md).
 """
 
 import ast
@@ -77,3 +77,6 @@ def test_the_deferred_imports_are_found():
 )
 def test_every_deferred_import_says_why(path, line, reason):
     assert reason, f"{path}:{line}: add '{MARK} <reason>' above or at the end"
+    # The slices import one way (docs/architecture.md): a cycle is undone with a
+    # signal or by moving code to its slice, never by waiting to import.
+    assert "cycle" not in reason.replace("no cycle", ""), f"{path}:{line}: {reason}"
