@@ -3,7 +3,7 @@
 import re
 
 from django.utils import timezone
-from wagtail.models import Locale, Page
+from wagtail.models import Locale
 
 from courses.catalogue.models import CoursePage, TrackPage
 from courses.catalogue.signals import open_courses
@@ -19,10 +19,6 @@ def _search_words(query: str) -> str:
     words = NOT_A_WORD.sub(" ", query).split()[:SEARCH_MAX_WORDS]
     # Uppercase AND/OR/NOT/NEAR are operators to some backends, lowercase never.
     return " ".join(word.lower() for word in words)
-
-
-def _track_prefix_length(track_depth: int) -> int:
-    return track_depth * Page.steplen
 
 
 def track_source_paths(tracks: list[TrackPage]) -> dict[str, str]:
