@@ -30,13 +30,13 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
 from courses.catalogue import page_cache
 from courses.core.roles import INSTRUCTORS, PROGRAMME_STAFF, roles_ensure
+from tests.caches import cache_clear
 from tests.factories import (
     CataloguePageFactory,
     CohortFactory,
@@ -77,10 +77,10 @@ def _run_accounts():
 def _clear_cache():
     # The shared cache and the process's own copies of catalogue pages, which
     # outlive a test: each test starts and ends without any.
-    cache.clear()
+    cache_clear()
     page_cache.memory.clear()
     yield
-    cache.clear()
+    cache_clear()
     page_cache.memory.clear()
 
 

@@ -20,10 +20,13 @@ STORAGES["staticfiles"] = {  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 if os.environ.get("REDIS_URL"):
-    # Tests clear the cache (FLUSHDB): keep them in a database of their own.
+    # A database of the tests' own, and in it a prefix of this process's own:
+    # each test clears only its run's keys (tests/conftest.py), so two runs side
+    # by side, or a run beside a running instance, never wipe each other's.
     CACHES["default"]["LOCATION"] = (  # noqa: F405
         os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/15"
     )
+    CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid():x}"  # noqa: F405
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

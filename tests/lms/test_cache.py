@@ -37,3 +37,23 @@ def test_a_dropped_connection_is_reopened(redis_cache):
         admin.client_kill_filter(_id=connection_id)  # as on a Redis restart
 
     assert redis_cache.get("version") == 7
+
+
+def test_a_test_run_clears_only_its_own_keys():
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from tests.caches import cache_clear
+
+    other_run = RedisCache(
+        settings.CACHES["default"]["LOCATION"], {"KEY_PREFIX": "test-other-run"}
+    )
+    other_run.set("page", "theirs", 60)
+    cache.set("page", "ours", 60)
+    try:
+        cache_clear()
+
+        assert cache.get("page") is None
+        assert other_run.get("page") == "theirs"
+    finally:
+        other_run.delete("page")

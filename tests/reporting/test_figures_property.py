@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, example, given, note
@@ -45,6 +44,7 @@ from courses.reporting.choices import dashboard_choices
 from courses.reporting.models import TalentProgramme, TalentTarget
 from courses.reporting.tokens import api_token_create
 from tests import figures_surfaces as surfaces
+from tests.caches import cache_clear
 from tests.factories import CohortFactory, CoursePageFactory, TrackPageFactory
 
 pytestmark = [
@@ -599,7 +599,7 @@ def check_world(world: World, built: Built, stage: Stage) -> None:
 def test_every_surface_shows_the_same_figures_as_the_definitions(stage, world):
     examples_run.append(world)
     # Anonymous pages are cached across requests: never across examples.
-    cache.clear()
+    cache_clear()
     page_cache.memory.clear()
     with transaction.atomic():
         try:
