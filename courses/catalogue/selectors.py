@@ -5,6 +5,7 @@ import re
 from django.utils import timezone
 from wagtail.models import Locale
 
+from courses.catalogue import search
 from courses.catalogue.models import CoursePage, TrackPage
 from courses.catalogue.signals import open_courses
 
@@ -56,11 +57,9 @@ def course_search(
     words = _search_words(query)
     if not words:  # punctuation only: nothing can match it
         return []
-    # Rank by Wagtail search over the locale, then keep those the filters allow.
-    ranked = [
-        page.pk
-        for page in CoursePage.objects.live().filter(locale=locale).search(words)
-    ]
-    allowed = set(courses.filter(pk__in=ranked).values_list("pk", flat=True))
-    by_pk = CoursePage.objects.in_bulk([pk for pk in ranked if pk in allowed])
-    return [by_pk[pk] for pk in ranked if pk in allowed]
+    terms = search.search_terms(words.split())
+    # Wagtail ranks whole words over the locale (its index filters on few fields);
+    # part-of-word hits join them in one query that also applies the filters.
+    in_locale = CoursePage.objects.live().filter(locale=locale)
+    ranked = [page.pk for page in in_locale.search(search.full_word_query(terms))]
+    return search.rank_courses(search.part_word_matches(courses, terms, ranked), ranked)

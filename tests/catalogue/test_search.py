@@ -113,3 +113,157 @@ def test_search_fuzzed_text_never_errors(client, searchable):
         _answers_with_a_page(client, "".join(parts))
 
     search()
+
+
+# Parts of words, synonyms and ranking, in Korean and English.
+
+
+@pytest.fixture
+def indexed(track, django_capture_on_commit_callbacks):
+    """A factory of live courses under ``track``, written to the search index."""
+    from tests.factories import CoursePageFactory
+
+    def make(title: str, summary: str = "Hands-on sessions.", **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            return CoursePageFactory(
+                parent=track, title=title, summary=summary, **fields
+            )
+
+    return make
+
+
+def _titles(client, query: str, path: str = "/search/", **filters) -> list[str]:
+    response = client.get(path, {"q": query, **filters})
+    assert response.status_code == 200
+    return [course.title for course in response.context["results"]]
+
+
+def test_search_finds_an_english_stem_at_the_start_of_a_word(client, indexed):
+    indexed("Deep Learning")
+    indexed("Yearning for data")
+
+    assert _titles(client, "learn") == ["Deep Learning"]
+    assert _titles(client, "LEARN") == ["Deep Learning"]
+
+
+def test_search_finds_part_of_a_korean_compound(client, indexed):
+    indexed("AI 데이터 엔지니어링 실무")
+    indexed("머신러닝 입문")
+    indexed("국방 영상 인식 실무")
+
+    assert _titles(client, "엔지니어") == ["AI 데이터 엔지니어링 실무"]
+    assert _titles(client, "러닝") == ["머신러닝 입문"]
+
+
+def test_search_of_a_term_finds_its_synonym(client, indexed):
+    indexed("기계학습 기초 이론")
+    indexed("심층학습 세미나")
+    indexed("인공지능 윤리")
+    indexed("데이터사이언스 캠프")
+
+    assert _titles(client, "머신러닝") == ["기계학습 기초 이론"]
+    assert _titles(client, "딥러닝") == ["심층학습 세미나"]
+    assert _titles(client, "AI") == ["인공지능 윤리"]
+    assert _titles(client, "데이터 과학") == ["데이터사이언스 캠프"]
+    assert _titles(client, "데이터과학") == ["데이터사이언스 캠프"]
+
+
+def test_search_of_a_synonym_runs_both_ways_and_across_languages(client, indexed):
+    indexed("머신러닝 입문")
+    indexed("장병을 위한 파이썬과 데이터")
+
+    assert _titles(client, "기계학습") == ["머신러닝 입문"]
+    assert _titles(client, "machine learning") == ["머신러닝 입문"]
+    assert _titles(client, "python") == ["장병을 위한 파이썬과 데이터"]
+
+
+def test_search_needs_every_word_in_mixed_korean_and_english(client, indexed):
+    indexed("AI 데이터 엔지니어링 실무")
+    indexed("에너지 AI")
+    indexed("엔지니어를 위한 통계")
+
+    assert _titles(client, "ai 엔지") == ["AI 데이터 엔지니어링 실무"]
+    assert _titles(client, "엔지 통계 ai") == []
+
+
+def test_search_ranks_whole_words_before_parts_of_words(client, indexed):
+    indexed("빅데이터 처리")
+    indexed("Databases", summary="빅데이터 없이 시작합니다.")
+    indexed("데이터 분석 입문")
+
+    assert _titles(client, "데이터") == [
+        "데이터 분석 입문",
+        "빅데이터 처리",
+        "Databases",
+    ]
+
+
+def test_search_ranks_parts_in_the_title_before_parts_in_the_text(client, indexed):
+    indexed("Statistics", summary="Uses deep learning models.")
+    indexed("Deep Learning")
+
+    assert _titles(client, "learn") == ["Deep Learning", "Statistics"]
+
+
+def test_search_reads_the_syllabus_and_prerequisites_not_their_markup(client, indexed):
+    indexed(
+        "Course with text",
+        prerequisites="<p><strong>파이썬</strong> 기초 문법</p>",
+        syllabus=[
+            ("module", {"title": "Convolutional networks", "hours": 6}),
+        ],
+    )
+
+    assert _titles(client, "문법") == ["Course with text"]
+    assert _titles(client, "convolution") == ["Course with text"]
+    assert _titles(client, "strong") == []
+    assert _titles(client, "module") == []
+
+
+def test_search_by_part_of_a_word_still_applies_the_filters(client, indexed):
+    indexed("머신러닝 입문", level="beginner")
+    indexed("딥러닝 심화", level="advanced", format="onsite")
+
+    assert _titles(client, "러닝", level="advanced") == ["딥러닝 심화"]
+    assert _titles(client, "러닝", format="online") == ["머신러닝 입문"]
+    assert _titles(client, "러닝", language="en") == []
+
+
+def test_search_of_a_very_long_query_keeps_its_first_words(client, indexed):
+    indexed("AI 데이터 엔지니어링 실무")
+
+    assert _titles(client, "엔지 " * 40) == ["AI 데이터 엔지니어링 실무"]
+    # Words past SEARCH_MAX_WORDS are dropped, not matched.
+    assert _titles(client, "엔지 " * 25 + "없는말") == ["AI 데이터 엔지니어링 실무"]
+
+
+def test_search_box_example_finds_a_demo_course(client, indexed):
+    from courses.demo.courses import COURSES
+
+    for courses in COURSES.values():
+        for demo in courses:
+            indexed(demo["ko"][0], summary=demo["ko"][1], code=demo["code"])
+
+    assert _titles(client, "머신러닝") == ["기계학습 기초 이론"]
+    assert "딥러닝 컴퓨터 비전" in _titles(client, "러닝")
+
+
+@pytest.mark.parametrize("query", ["러닝", "learn", "ai 엔지", "머신러닝 python"])
+def test_search_queries_do_not_grow_with_the_catalogue(client, indexed, query):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            _titles(client, query)
+        return len(queries)
+
+    for n in range(20):
+        indexed(f"머신러닝 AI 엔지니어링 learning python {n}")
+    count()  # the first request fills the site and locale caches
+    at_20 = count()
+    for n in range(20, 60):
+        indexed(f"머신러닝 AI 엔지니어링 learning python {n}")
+
+    assert count() == at_20
+    assert len(_titles(client, query)) == 60
