@@ -199,6 +199,10 @@ if SPAWNER == "local":
     c.LabSpawner.formgrader_config_dir = str(
         LAB_PYTHON.parent / "etc" / "jupyter" / "lms-formgrader"
     )
+    # Learners (no formgrade- group) get no nbgrader instructor menus (docs/lab.md).
+    c.LabSpawner.learner_config_dir = str(
+        LAB_PYTHON.parent / "etc" / "jupyter" / "lms-learner"
+    )
 elif SPAWNER == "simple":
     print(  # noqa: T201 - the warning must reach whoever starts the hub
         "\n*** HUB_SPAWNER=simple: every lab runs as this same system account and\n"

@@ -7,7 +7,7 @@ are in ``names``, the one source the LMS imports them from too
 
 import os
 import pwd
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from jupyterhub.apihandlers.auth import OAuthAuthorizeHandler
 from jupyterhub.handlers.base import BaseHandler
@@ -50,6 +50,15 @@ FORMGRADER_ARGS = [
     "lms_exchange.formgrader.ReadOnlyContentsManager",
     "--ServerApp.kernel_manager_class=lms_exchange.formgrader.NoKernelManager",
 ]
+
+
+def teaches(groups: Iterable[str]) -> bool:
+    """Whether a hub user in ``groups`` gets nbgrader's instructor menus: they
+    teach a cohort (a formgrade- group) or administer the LMS."""
+    return any(
+        group == names.ADMIN_GROUP or group.startswith(names.GRADER_GROUP_PREFIX)
+        for group in groups
+    )
 
 
 def lab_preexec_fn(
@@ -133,9 +142,21 @@ class LabSpawner(LocalProcessSpawner):
         "(hub users grader_<course id>; see hub_config/formgrader).",
     ).tag(config=True)
 
+    learner_config_dir = Unicode(
+        "",
+        help="JUPYTER_CONFIG_PATH of learners' labs: no Formgrader, Create "
+        "assignment or Course list (see hub_config/learner).",
+    ).tag(config=True)
+
     @property
     def is_formgrader(self) -> bool:
         return names.is_grader_user(self.user.name)
+
+    @property
+    def is_instructor(self) -> bool:
+        # The groups as of this spawn: the hub refreshes them from the LMS first
+        # (refresh_pre_spawn), so a new instructor gets the menus at the next start.
+        return teaches(group.name for group in self.user.groups)
 
     def make_preexec_fn(self, name):
         return lab_preexec_fn(
@@ -188,6 +209,28 @@ class LabSpawner(LocalProcessSpawner):
     def user_env(self, env):
         account = pwd.getpwnam(self.system_user)
         env.update(USER=self.system_user, HOME=account.pw_dir, SHELL=account.pw_shell)
-        if self.is_formgrader:
-            env["JUPYTER_CONFIG_PATH"] = self.formgrader_config_dir
+        env.update(self.lab_config_env())
         return env
+
+    def lab_config_env(self) -> dict[str, str]:
+        """Which configuration a server reads besides the lab environment's:
+        the formgrader's, the learners' (instructor menus and the formgrader's
+        pages left out), or none for an instructor."""
+        if self.is_formgrader:
+            return {"JUPYTER_CONFIG_PATH": self.formgrader_config_dir}
+        if self.is_instructor or not self.learner_config_dir:
+            return {}
+        # The menus only lead to tools that act on the learner's own files
+        # (release and collect happen in the LMS: lms_exchange/instructor.py):
+        # a missing directory costs a warning, not the lab.
+        page_config = os.path.join(self.learner_config_dir, "labconfig")
+        if not os.path.isdir(page_config):
+            self.log.warning(
+                "%s is missing: the lab of %s shows nbgrader's instructor menus; "
+                "run courses.jupyter.provision",
+                page_config,
+                self.user.name,
+            )
+            return {}
+        # Before the home's ~/.jupyter on Jupyter's config path: it outranks it.
+        return {"JUPYTER_CONFIG_PATH": self.learner_config_dir}

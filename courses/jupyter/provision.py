@@ -108,8 +108,9 @@ TAB_EXTENSION = '{"ServerApp": {"jpserver_extensions": {"lms_exchange.tab": true
 
 def ensure_lab_files(build: Path) -> None:
     """The LMS exchange in the lab: the lms_exchange package, nbgrader's config
-    naming it, the Assignments-tab extension that shows the LMS's messages, and
-    the formgrader servers' configuration (etc/jupyter/lms-formgrader).
+    naming it, the Assignments-tab extension that shows the LMS's messages, the
+    formgrader servers' configuration (etc/jupyter/lms-formgrader) and the
+    learners' labs' one, without nbgrader's instructor menus (lms-learner).
     Checked on every run (cheap), so a change to them needs no rebuild; each is
     replaced in one rename, as labs and formgraders may start meanwhile."""
     version = sysconfig.get_python_version()
@@ -127,6 +128,8 @@ def ensure_lab_files(build: Path) -> None:
     # The cohorts' formgrader servers read this directory (JUPYTER_CONFIG_PATH):
     # never missing or half-copied while one starts.
     install_tree(HUB_CONFIG / "formgrader", config / "lms-formgrader")
+    # Learners' labs read this one (hub_config/lms_hub.py: LabSpawner).
+    install_tree(HUB_CONFIG / "learner", config / "lms-learner")
 
 
 def install_file(content: bytes, target: Path) -> None:
