@@ -1,10 +1,15 @@
+from pathlib import Path
+
 from allauth.account import views as account_views
 from allauth.account.decorators import secure_admin_login
 from allauth.idp.oidc import views as oidc_views
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.http import FileResponse, HttpRequest
 from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -16,6 +21,16 @@ from courses.reporting.site_history import site_history_urls
 from lms.accounts.decorators import verified_email_required_if_signed_in
 from lms.accounts.views import admin_login, pkce_required
 
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.ico"
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def favicon(request: HttpRequest) -> FileResponse:
+    """The icon browsers ask for at /favicon.ico whatever the page links."""
+    return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
+
+
 # Not translated: machine endpoints (OpenID Connect discovery must sit at the root)
 # and the admin interfaces, which follow each staff member's own language setting.
 urlpatterns = [
@@ -25,6 +40,7 @@ urlpatterns = [
         name="oidc_authorize",
     ),
     path("", include("allauth.idp.urls")),
+    path("favicon.ico", favicon, name="favicon"),
     path("api/", api.urls),
     # Both admins sign people in and out through allauth (MFA, verified e-mail,
     # rate limits), never with their own password forms; lms.accounts.admin_door

@@ -161,7 +161,7 @@ class SubmissionInspectView(ScopedObjectMixin, generic.InspectView):
 
 
 def _late_word(submission) -> str:
-    return _("yes") if submission.is_late else _("no")
+    return _("Yes") if submission.is_late else _("No")
 
 
 class SubmissionViewSet(ScopedViews, ModelViewSet):

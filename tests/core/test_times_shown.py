@@ -184,7 +184,7 @@ def test_assignment_and_submission_pages_show_seoul_time_and_words(
 ):
     language, client = admin_client
     day_after = {"en": "March 3, 2026, 12:30 a.m.", "ko": "2026년 3월 3일 오전 12:30"}
-    yes = {"en": "yes", "ko": "예"}
+    yes = {"en": "Yes", "ko": "예"}
 
     listing = client.get(reverse("submission:index")).content.decode()
     inspect = client.get(

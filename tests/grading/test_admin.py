@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import decimal
 import io
+import re
 
 import openpyxl
 import pytest
@@ -598,3 +599,54 @@ def test_without_a_lab_the_formgrader_says_so(
     )
 
     assert messages_of(response) == ["No lab is configured (HUB_URL is empty)."]
+
+
+def _listing_text(response) -> str:
+    """The submissions listing's rows as text (the last table of the page:
+    the keyboard shortcuts dialog has tables of its own)."""
+    body = response.content.decode().rsplit("<tbody", 1)[1].split("</tbody>")[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", body).split())
+
+
+@pytest.fixture
+def listed(assignment, learner, other_learner):
+    """Two attempts a Korean morning (Seoul) after the UTC evening: one late."""
+    evening = dt.datetime(2026, 3, 2, 15, 30, tzinfo=dt.UTC)
+    make_submission(assignment, learner, late_by=dt.timedelta(hours=3))
+    make_submission(assignment, other_learner)
+    Submission.objects.update(submitted_at=evening)
+    return assignment
+
+
+def test_the_submissions_listing_says_yes_or_no_in_korean_and_seoul_time(
+    client, instructor, listed, learner, other_learner
+):
+    client.force_login(instructor)  # no language chosen: the admin's Korean
+
+    response = client.get(reverse("submission:index"))
+
+    text = _listing_text(response)
+    assert "True" not in text and "False" not in text
+    assert " 예 " in text and " 아니요 " in text
+    assert "2026년 3월 3일 오전 12:30" in text
+
+
+def test_the_submissions_listing_says_yes_or_no_in_english(
+    client_for, instructor, listed
+):
+    response = client_for(instructor).get(reverse("submission:index"))
+
+    text = _listing_text(response)
+    assert "True" not in text and "False" not in text
+    assert " Yes " in text and " No " in text
+    assert "March 3, 2026" in text
+
+
+def test_the_submission_page_says_how_late_in_words(
+    client_for, instructor, listed, learner
+):
+    late = Submission.objects.get(user=learner)
+
+    response = client_for(instructor).get(reverse("submission:inspect", args=[late.pk]))
+
+    assert "yes, by 3\xa0hours" in response.content.decode()

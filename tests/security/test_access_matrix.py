@@ -131,6 +131,7 @@ def post(**data) -> Callable:
 # Learners' pages (courses.urls, lms.accounts.urls, the catalogue).
 row("courses:my_learning", signed_in())
 row("courses:search", everyone(OK))
+row("favicon", everyone(OK))
 row("courses:enroll#get", everyone(NOT_ALLOWED), keys=["a1"])
 row(
     "courses:enroll",
