@@ -16,6 +16,7 @@ class CoursesConfig(AppConfig):
         from courses.core import audit, exports
         from courses.core.receivers import roles_after_migrate
         from courses.enrollment import receivers as _enrollment  # noqa: F401
+        from courses.grading import receivers as _grading  # noqa: F401
         from courses.lab import receivers as _lab  # noqa: F401
         from courses.policies import register_policies
         from courses.reporting import receivers as _reporting  # noqa: F401

@@ -8,9 +8,10 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Locale
 
 from courses.catalogue.models import CoursePage
+from courses.core.models import Institution
 from courses.core.permissions import institutions_of
 from courses.core.roles import INSTRUCTORS
-from courses.enrollment.models import Cohort, Invitation
+from courses.enrollment.models import Cohort, Enrollment, Invitation
 from courses.enrollment.permissions import cohorts_manageable_by
 
 ERROR_LAB_ID_TAKEN = _("Another cohort already has the lab course id %(lab_id)s.")
@@ -51,7 +52,7 @@ class CohortForm(WagtailAdminModelForm):
         self.fields["course"].queryset = CoursePage.objects.filter(
             locale=Locale.get_default()
         ).order_by("path")
-        self.fields["institution"].queryset = institutions_of(user)
+        self._limit_institution(user)
         self.fields["instructors"].queryset = (
             get_user_model()
             .objects.filter(
@@ -63,6 +64,16 @@ class CohortForm(WagtailAdminModelForm):
             # Course and code make the lab course id, which never changes.
             self.fields["course"].disabled = True
             self.fields["code"].disabled = True
+
+    def _limit_institution(self, user) -> None:
+        field = self.fields["institution"]
+        field.queryset = institutions_of(user)
+        instance = self.instance
+        if instance.pk and not field.queryset.filter(pk=instance.institution_id):
+            # An instructor edits a cohort they teach without being staff of its
+            # institution: the cohort stays where it is (the only choice).
+            field.queryset = Institution.objects.filter(pk=instance.institution_id)
+            field.disabled = True
 
     def _percent(self, name: str, message: str):
         value = self.cleaned_data.get(name)
@@ -113,3 +124,30 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea({"rows": 4}),
         help_text=_("Sent with the email telling them the decision."),
     )
+
+
+class RosterFilterForm(forms.Form):
+    """The roster's filter (status) and search (name or e-mail)."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *Enrollment.Status.choices],
+    )
+    q = forms.CharField(label=_("Name or email"), required=False, max_length=200)
+
+
+class RosterActionForm(DecisionForm):
+    """A decision on the people ticked on a roster (their ``id``s come with it).
+    ``token`` is new on every page shown, so a second submission of the same
+    form is recognised and ignored."""
+
+    action = forms.ChoiceField(label=_("Action"))
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, actions: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(k, a.label) for k, a in actions.items()]
+        self.fields["message"].help_text = _(
+            "Required to reject (the reason) and to send a message; sent by email."
+        )

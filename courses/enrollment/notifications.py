@@ -7,11 +7,14 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from courses.enrollment.models import Enrollment
 
-# What happened → (template suffix). Statuses double as kinds for new enrolments.
+# What happened → (template suffix). Statuses double as kinds for new enrolments;
+# "message" is staff writing to people on a roster (the body is their message).
 KINDS = {"enrolled", "waitlisted", "applied", "approved", "rejected", "promoted"}
+KINDS |= {"message"}  # kept apart: the line above is the templates' list
 
 
 def notify_later(enrollment: Enrollment, kind: str, message: str = "") -> None:
@@ -46,6 +49,10 @@ def notification_send(*, enrollment_id: int, kind: str, message: str = "") -> bo
             + reverse("courses:my_learning"),
         }
         subject = render_to_string("courses/email/notice_subject.txt", context)
+        if kind == "message":
+            subject = _("A message about %(course)s") % {
+                "course": context["course"].title
+            }
         body = render_to_string("courses/email/notice_body.txt", context)
     send_mail(
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),

@@ -29,6 +29,9 @@ ERROR_REJECTED = "rejected"
 ERROR_MOTIVATION = "motivation_required"
 ERROR_NOT_WITHDRAWABLE = "not_withdrawable"
 ERROR_NOT_PENDING = "not_pending"
+ERROR_NOT_WAITLISTABLE = "not_waitlistable"
+ERROR_SEAT_FREE = "seat_free"
+ERROR_NOBODY_WAITING = "nobody_waiting"
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,49 @@ def enrollment_withdraw(
         )
     freed_seat = enrollment.status == Status.ENROLLED
     _transition(enrollment, Status.WITHDRAWN, actor=actor, note=note)
+    if freed_seat:
+        waitlist_promote(cohort=cohort)
+    catalogue_changed()
+    return EnrollmentOutcome(enrollment, changed=True)
+
+
+def _check_waitlistable(enrollment: Enrollment, cohort: Cohort) -> None:
+    if enrollment.status == Status.WAITLISTED:
+        raise ServiceError(_("Already on the waitlist."), code=ERROR_NOT_WAITLISTABLE)
+    if enrollment.status not in (Status.APPLIED, Status.ENROLLED):
+        raise ServiceError(
+            _("Only applicants and enrolled people can be moved to the waitlist."),
+            code=ERROR_NOT_WAITLISTABLE,
+        )
+    # Free seats go to the waitlist in order: waiting beside a free seat, or
+    # leaving one nobody else waits for, would be undone at the next promotion.
+    if enrollment.status == Status.APPLIED and cohort.seats_taken() < cohort.seats:
+        raise ServiceError(
+            _("A seat is free: approve the application instead."),
+            code=ERROR_SEAT_FREE,
+        )
+    waiting = cohort.enrollments.filter(status=Status.WAITLISTED).exists()
+    if enrollment.status == Status.ENROLLED and not waiting:
+        raise ServiceError(
+            _("Nobody else is waiting: the seat would come straight back."),
+            code=ERROR_NOBODY_WAITING,
+        )
+
+
+@transaction.atomic
+def enrollment_waitlist(
+    *, enrollment: Enrollment, actor, note: str = ""
+) -> EnrollmentOutcome:
+    """Put an applicant (of a full cohort) or an enrolled person at the end of
+    the waitlist; a seat so freed goes to the longest-waiting person."""
+    cohort = _lock_cohort(enrollment.cohort)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).get(
+        pk=enrollment.pk
+    )
+    _check_waitlistable(enrollment, cohort)
+    freed_seat = enrollment.status == Status.ENROLLED
+    _transition(enrollment, Status.WAITLISTED, actor=actor, note=note)
+    notify_later(enrollment, "waitlisted")
     if freed_seat:
         waitlist_promote(cohort=cohort)
     catalogue_changed()

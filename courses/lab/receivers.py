@@ -4,8 +4,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
-from courses.enrollment.signals import seats_changed
+from courses.enrollment.signals import RosterColumn, roster_columns, seats_changed
+from courses.lab.models import LabActivity
 from courses.lab.services import delete_lab_groups, lab_access_revoke, lab_sync_later
 
 
@@ -35,3 +38,18 @@ def _person_saved(sender, instance, update_fields=None, **kwargs) -> None:
         lab_access_revoke(user=instance)
     else:
         lab_sync_later(instance.pk)
+
+
+@receiver(roster_columns)
+def _last_lab_use(sender, cohort, enrollments, **kwargs) -> list[RosterColumn]:
+    users = {e.user_id: e.pk for e in enrollments}
+    last = LabActivity.objects.filter(user__in=users).values_list(
+        "user_id", "last_active_at"
+    )
+    values = {
+        users[user_id]: formats.date_format(
+            timezone.localtime(moment), "DATETIME_FORMAT"
+        )
+        for user_id, moment in last
+    }
+    return [RosterColumn(_("Last lab use"), values, order=10)]

@@ -76,6 +76,7 @@ KNOWN_LEAKS: dict[tuple[str, str], str] = {}
 
 # World objects in listings, and how the table adds rows --------------------------
 
+COHORTS = ("a1", "a2", "b1", "b2")
 ENROLLMENTS = ("enrollment_a", "applicant_a", "enrollment_b", "applicant_b")
 ASSIGNMENTS = ("assignment_a", "other_assignment_a", "assignment_b")
 ASSIGNMENTS += ("other_assignment_b",)
@@ -267,6 +268,34 @@ row(
 )
 
 
+# A cohort's page (courses/enrollment/wagtail_hooks.py): My cohorts lists exactly
+# the managed cohorts; the roster, its actions and its CSV only A1's people's.
+row(
+    "my_cohorts",
+    listing(pks(r"/admin/cohort/(\d+)/roster/"), managed(*COHORTS, attr="pk")),
+)
+row("cohort_roster", admin_page(), keys=["a1"])
+row("cohort_roster_act", admin_page(DONE), keys=["a1"], method="post")
+row(
+    "cohort_roster_act#get",
+    admin_page(NOT_ALLOWED, hidden=NOT_ALLOWED),
+    keys=["a1"],
+)
+
+
+def roster_emails(world, role) -> set:
+    if "a1" not in MANAGES.get(role, ()):
+        return set()
+    return {e.user.email for e in world.a1.enrollments.select_related("user")}
+
+
+row(
+    "cohort_roster_csv",
+    admin_page(Sees("A1's people", True, csv_column(1), roster_emails)),
+    keys=["a1"],
+)
+
+
 def institution_codes(world, role) -> set:
     seen_by = {"staff": {"inst-a"}, "other_staff": {"inst-b"}}
     return seen_by.get(role, {"inst-a", "inst-b"} if role == "superuser" else set())
@@ -300,7 +329,6 @@ for prefix, keys, link in (
             listing(pks(link), managed(*keys, attr=attr or "cohort_id")),
         )
 # List filters offer only what one manages (the cohort or assignment choices).
-COHORTS = ("a1", "a2", "b1", "b2")
 for key in ("assignment:index", "invitation:index", f"{ROSTER}:list"):
     row(
         f"{key}#filter",
