@@ -11,6 +11,7 @@ from courses.catalogue.admin import InstitutionViewSet
 from courses.completion import wagtail_hooks as _completion  # noqa: F401
 from courses.core import wagtail_hooks as _core  # noqa: F401
 from courses.enrollment import wagtail_hooks as _enrollment  # noqa: F401
+from courses.enrollment import wagtail_hooks_bulk as _enrollment_bulk  # noqa: F401
 from courses.enrollment.admin import CohortViewSet, EnrollmentViewSet, InvitationViewSet
 from courses.enrollment.bulk_actions import (
     ApproveBulkAction,

@@ -295,6 +295,25 @@ row(
     keys=["a1"],
 )
 
+# Enrolment from a file (courses/enrollment/wagtail_hooks_bulk.py): A1's managers
+# upload (a post without a file shows the form again). The preview, result and
+# report belong to one upload's token, its person's and cohort's: an unknown
+# token finds nothing, for anyone.
+row("cohort_bulk_enrol", admin_page(OK), keys=["a1"])
+row("cohort_bulk_enrol#post", admin_page(OK), keys=["a1"], method="post")
+for token_page in (
+    "cohort_bulk_enrol_preview",
+    "cohort_bulk_enrol_result",
+    "cohort_bulk_enrol_result_csv",
+):
+    row(token_page, admin_page(HIDDEN), keys=["a1", lambda w: "unknown-token"])
+row(
+    "cohort_bulk_enrol_preview#post",
+    admin_page(HIDDEN),
+    keys=["a1", lambda w: "unknown-token"],
+    method="post",
+)
+
 
 def institution_codes(world, role) -> set:
     seen_by = {"staff": {"inst-a"}, "other_staff": {"inst-b"}}
