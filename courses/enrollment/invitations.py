@@ -3,7 +3,6 @@
 import secrets
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from courses.core.errors import ServiceError
 from courses.enrollment.models import Cohort, Invitation
 from courses.enrollment.services import EnrollmentOutcome, enrollment_join_by_invitation
+from lms.mail import send_readable_mail
 
 ERROR_WRONG_EMAIL = "wrong_email"
 ERROR_ALREADY_ACCEPTED = "already_accepted"
@@ -70,10 +70,9 @@ def invitation_send(*, invitation_id: int) -> bool:
         subject = _("Invitation: %(course)s") % {
             "course": invitation.cohort.course.title
         }
-    send_mail(
+    send_readable_mail(
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         "\n\n---\n\n".join(parts),
-        settings.DEFAULT_FROM_EMAIL,
         [invitation.email],
     )
     return True

@@ -1,7 +1,6 @@
 """Mail to learners about their enrolments, sent by the task worker."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -10,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from courses.enrollment.models import Enrollment
+from lms.mail import send_readable_mail
 
 # What happened → (template suffix). Statuses double as kinds for new enrolments;
 # "message" is staff writing to people on a roster (the body is their message).
@@ -54,10 +54,9 @@ def notification_send(*, enrollment_id: int, kind: str, message: str = "") -> bo
                 "course": context["course"].title
             }
         body = render_to_string("courses/email/notice_body.txt", context)
-    send_mail(
+    send_readable_mail(
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
         body,
-        settings.DEFAULT_FROM_EMAIL,
         [user.email],
     )
     return True

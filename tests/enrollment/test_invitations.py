@@ -25,6 +25,10 @@ def test_invitation_mails_a_link_that_the_invitee_accepts(
     mail = mailoutbox[-1]
     assert mail.to == [learner.email]
     assert f"/invitations/{invitation.token}/" in mail.body
+    # As the console backend prints it: 8-bit UTF-8, each link on one line.
+    sent = mail.message().as_bytes().decode()
+    assert "Content-Transfer-Encoding: 8bit" in sent
+    assert f"/en/invitations/{invitation.token}/\n" in sent.replace("\r\n", "\n")
     assert f"/en/invitations/{invitation.token}/" in mail.body
     outcome = invitation_accept(invitation=invitation, user=learner)
     assert outcome.enrollment.status == Enrollment.Status.ENROLLED
