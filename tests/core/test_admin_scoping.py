@@ -26,6 +26,7 @@ from courses.enrollment.models import Cohort, Enrollment, Invitation
 from courses.enrollment.services import enrollment_create
 from courses.grading.models import Assignment
 from tests.factories import CoursePageFactory, InstitutionFactory
+from tests.forms import form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_ui")]
 
@@ -436,21 +437,6 @@ def test_migrating_back_before_institution_pages_keeps_the_shared_roles(
 # 8. history and usage of the admin viewsets; saves are logged
 
 
-def _form_data(form) -> dict:
-    """What a browser would post back for ``form`` unchanged."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        if isinstance(value, list | tuple):
-            data[name] = [str(v) for v in value]
-        else:
-            formatted = field.widget.format_value(value)
-            data[name] = "" if formatted is None else formatted
-    return data
-
-
 def _logged(instance, action) -> bool:
     return ModelLogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(instance),
@@ -469,7 +455,7 @@ def _history_shows_the_save(client, prefix, instance, person):
 def test_cohort_edit_is_logged_and_shown_in_its_history(client_for, staff_member, ours):
     client = client_for(staff_member)
     edit = reverse("cohort:edit", args=[ours.pk])
-    data = _form_data(client.get(edit).context["form"])
+    data = form_data(client.get(edit).context["form"])
     data["title"] = "Ours, renamed"
 
     assert client.post(edit, data).status_code == 302
@@ -511,7 +497,7 @@ def test_assignment_edit_is_logged_and_shown_in_its_history(
     assignment = Assignment.objects.create(cohort=ours, name="ps1", title="PS 1")
     client = client_for(staff_member)
     edit = reverse("assignment:edit", args=[assignment.pk])
-    data = _form_data(client.get(edit).context["form"])
+    data = form_data(client.get(edit).context["form"])
     data["title"] = "Problem set 1"
 
     assert client.post(edit, data).status_code == 302

@@ -18,6 +18,7 @@ from courses.enrollment.models import Cohort, Enrollment
 from courses.lab.models import LabActivity
 from tests.completion.fixtures import make_assignment, make_submission
 from tests.factories import InstitutionFactory
+from tests.forms import form_data
 
 Status = Enrollment.Status
 
@@ -331,27 +332,12 @@ def test_people_of_other_cohorts_are_ignored(client_for, staff_member, world):
 # The cohort form -----------------------------------------------------------------
 
 
-def _form_data(form) -> dict:
-    """What a browser posts back for ``form`` unchanged (no disabled fields)."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if field.disabled or value is None or value is False:
-            continue
-        if isinstance(value, list | tuple):
-            data[name] = [str(v) for v in value]
-        else:
-            formatted = field.widget.format_value(value)
-            data[name] = "" if formatted is None else formatted
-    return data
-
-
 def test_an_instructor_saves_a_cohort_they_teach(client_for, instructor, world):
     client = client_for(instructor)
     edit = reverse("cohort:edit", args=[world["a1"].pk])
     form = client.get(edit).context["form"]
     assert list(form.fields["institution"].queryset) == [world["a1"].institution]
-    data = _form_data(form)
+    data = form_data(form)
     data["title"] = "Renamed by its instructor"
 
     response = client.post(edit, data)
@@ -367,7 +353,7 @@ def test_an_instructor_cannot_move_a_cohort_to_another_institution(
 ):
     client = client_for(instructor)
     edit = reverse("cohort:edit", args=[world["a1"].pk])
-    data = _form_data(client.get(edit).context["form"])
+    data = form_data(client.get(edit).context["form"])
     data["institution"] = str(world["b1"].institution_id)
 
     client.post(edit, data)
